@@ -1,0 +1,87 @@
+"""Package-level contracts: light imports, the lesson list, the README's commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course_utils.course import LESSONS, ROOT, lesson
+
+HEAVY = ("sympy", "matplotlib", "ipywidgets")
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["import course_utils", "import course_utils.activations", "from course_utils.grading import check"],
+)
+def test_import_stays_light(statement: str) -> None:
+    """Does importing the package (as every graded submission does) avoid SymPy, matplotlib and ipywidgets?"""
+    loaded = _modules_after(statement)
+    heavy = sorted(m for m in HEAVY if m in loaded)
+    assert not heavy, f"{statement!r} imported {heavy}"
+
+
+def test_lazy_submodule_access() -> None:
+    """Does `cu.activations` work after a bare `import course_utils as cu`?"""
+    import course_utils as cu
+
+    assert float(cu.activations.sigmoid(0.0)) == 0.5
+    with pytest.raises(AttributeError):
+        cu.no_such_module  # noqa: B018
+
+
+def test_lesson_files_follow_the_fixed_names() -> None:
+    """Do the lesson numbers and file names match COURSE.md's fixed list?"""
+    assert [x.number for x in LESSONS] == [f"{i:02d}" for i in range(8)]
+    assert all(x.slug.startswith(x.number + "-") for x in LESSONS)
+    assert lesson("3").slug == "03-relu-dead-neurons"
+    with pytest.raises(ValueError, match="number"):
+        lesson(9)
+    with pytest.raises(ValueError, match="number"):
+        lesson("three")
+
+
+def test_every_lesson_notebook_exists() -> None:
+    """Is every lesson on disk, with exercise and solution notebooks for lessons 1-7?"""
+    for item in LESSONS:
+        assert (ROOT / "notebooks" / item.filename).is_file(), item.filename
+        for folder in ("exercises", "solutions"):
+            assert (ROOT / folder / item.filename).is_file() == item.has_exercises, (folder, item.filename)
+
+
+def test_readme_gives_the_two_commands() -> None:
+    """Does the README carry the two self-contained commands of the course card?"""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python -m pip install -r requirements.txt && python -m jupyter lab notebooks/00-start-here.ipynb" in text
+    assert "python -m pip install -r requirements.txt && python -m pytest" in text
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """Does .ci/run run exactly the README's test command in a fresh environment?"""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pip install -r requirements.txt && python -m pytest" in script
+    assert "venv" in script
+
+
+def test_requirements_install_the_package_itself() -> None:
+    """Does requirements.txt install course_utils (so notebooks import it from anywhere)?"""
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "-e ." in [line.strip() for line in lines]
+
+
+def test_repository_is_ruff_clean() -> None:
+    """Is every Python file and notebook of the course ruff clean?"""
+    ruff = Path(sys.executable).with_name("ruff")
+    command = [str(ruff)] if ruff.exists() else [sys.executable, "-m", "ruff"]
+    result = subprocess.run([*command, "check", "--no-cache", str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
