@@ -1,0 +1,314 @@
+"""Auto-graders of the exercise notebooks: ``check(exercise_id, answer)`` and ``hint(exercise_id)``.
+
+>>> from course_utils.grading import check
+>>> result = check("he_variance", lambda n_in: 2.0 / n_in)
+>>> result.status, result.points
+('passed', 1)
+>>> check("he_variance", None).status
+'not_attempted'
+
+:func:`check` never raises (except ``KeyboardInterrupt``, so Ctrl-C still stops it): every
+problem becomes a :class:`CheckResult` with status ``"passed"``, ``"failed"``, ``"error"`` or
+``"not_attempted"`` and a message in plain words. The student's code runs under a time limit
+(:data:`timelimit.DEFAULT_SECONDS`, 10 s) — see :mod:`course_utils.grading.timelimit`.
+
+The exercises are records (:class:`Exercise`) in :data:`EXERCISES`, registered by the modules
+``lesson01`` … ``lesson07`` of this package; importing the package stays light (NumPy only):
+the activation registry, SymPy and the nets are imported by a checker when it runs.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import numbers
+from typing import Any
+
+from . import timelimit
+from .compare import explain_exception, frame_is_student, is_blank
+from .registry import (
+    EXERCISES,
+    KINDS,
+    Exercise,
+    close_matches,
+    exercises_for_lesson,
+    get_exercise,
+    register,
+)
+from .result import STATUSES, CheckResult, GradingSignal, NotAttempted
+from .timelimit import TimeLimitExceeded
+
+LESSON_MODULES: tuple[str, ...] = tuple(f"lesson{n:02d}" for n in range(1, 8))
+"""The modules holding each lesson's exercise records."""
+
+LOAD_ERRORS: dict[str, str] = {}
+"""Lesson modules that failed to import (module -> error). Empty when all is well; a broken
+module costs only its own exercises, and ``check`` says why their ids are missing."""
+
+for _name in LESSON_MODULES:
+    try:
+        importlib.import_module(f"{__name__}.{_name}")
+    except Exception as _exc:  # noqa: BLE001 - reported through LOAD_ERRORS and check()
+        LOAD_ERRORS[_name] = f"{type(_exc).__name__}: {_exc}"
+
+_HINT_LEVELS: dict[str, int] = {}
+
+
+def check(exercise_id: str, answer: Any, *, timeout: float | None = None) -> CheckResult:
+    """Grade one answer.
+
+    Parameters
+    ----------
+    exercise_id : str
+        The exercise, e.g. ``"sigmoid_stable"`` (see :data:`EXERCISES`).
+    answer : object
+        The student's answer: a function, number, sequence, SymPy expression or letter,
+        as the exercise asks. ``None``, ``...`` and a function whose body raises
+        ``NotImplementedError`` count as not attempted.
+    timeout : float, optional
+        Time limit in seconds for running the student's code (default
+        :data:`timelimit.DEFAULT_SECONDS`, 10 s; ``0`` disables it).
+
+    Returns
+    -------
+    CheckResult
+        ``.passed``, ``.status``, ``.message``, ``.points`` …; shows itself in Jupyter.
+
+    Notes
+    -----
+    Never raises, except ``KeyboardInterrupt``. A bug inside a checker gives status
+    ``"error"`` with a message saying that the grader, not the answer, is at fault.
+    """
+    try:
+        return _check(exercise_id, answer, timeout)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - check() must never raise
+        name = exercise_id if isinstance(exercise_id, str) else repr(exercise_id)
+        return CheckResult(
+            name[:100],
+            "error",
+            f"Grader problem (not a mistake in your answer): {type(exc).__name__}: {exc}. "
+            "Please tell your teacher.",
+            0,
+            1,
+        )
+
+
+def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
+    if not isinstance(exercise_id, str):
+        return CheckResult(
+            repr(exercise_id)[:100],
+            "error",
+            "check() needs the exercise id as a string first, e.g. "
+            f"check('sigmoid_stable', sigmoid_stable); got {type(exercise_id).__name__}.",
+            0,
+            1,
+        )
+    exercise = EXERCISES.get(exercise_id)
+    if exercise is None:
+        return CheckResult(exercise_id, "error", _unknown_id_message(exercise_id), 0, 1)
+
+    def result(status: str, message: str) -> CheckResult:
+        points = exercise.points if status == "passed" else 0
+        message = message.replace("{section}", exercise.section_text)
+        message = message[:1].upper() + message[1:]
+        return CheckResult(exercise.id, status, message, points, exercise.points, exercise.hints)
+
+    if is_blank(answer):
+        return result("not_attempted", _blank_message(exercise, answer))
+    limit = timelimit.DEFAULT_SECONDS if timeout is None else timeout
+    try:
+        outcome = timelimit.run_with_time_limit(exercise.checker, answer, seconds=limit)
+    except KeyboardInterrupt:
+        raise
+    except TimeLimitExceeded:
+        return result(
+            "error",
+            f"Time limit exceeded: checking your answer took longer than {limit:g} s. Does your "
+            "function loop forever (a `while` whose condition never becomes false), or loop in "
+            "Python over many elements? Use NumPy operations on whole arrays.",
+        )
+    except NotAttempted:
+        return result("not_attempted", _blank_message(exercise, answer))
+    except GradingSignal as signal:
+        return result(signal.status, signal.message)
+    except BaseException as exc:  # noqa: BLE001 - classified below
+        if frame_is_student(exc, answer):
+            return result("error", explain_exception(exc))
+        return result("error", _grader_problem(exercise, exc))
+    return _outcome_result(exercise, outcome, result)
+
+
+def _outcome_result(exercise: Exercise, outcome: Any, result: Any) -> CheckResult:
+    if isinstance(outcome, CheckResult):
+        return result(outcome.status, outcome.message)
+    if isinstance(outcome, bool):
+        return result("passed", "Correct!") if outcome else result("failed", "Not correct yet.")
+    if (
+        isinstance(outcome, tuple)
+        and len(outcome) == 2
+        and outcome[0] in STATUSES
+        and isinstance(outcome[1], str)
+    ):
+        return result(outcome[0], outcome[1])
+    return result(
+        "error",
+        _grader_problem(exercise, TypeError(f"the checker returned {outcome!r:.80}, not (status, message)")),
+    )
+
+
+def _grader_problem(exercise: Exercise, exc: BaseException) -> str:
+    return (
+        f"Grader problem (not a mistake in your answer): the checker of {exercise.id!r} failed "
+        f"with {type(exc).__name__}: {exc}. Your answer could not be graded; please tell your "
+        "teacher."
+    )
+
+
+def _blank_message(exercise: Exercise, answer: Any) -> str:
+    if exercise.kind == "function" and callable(answer):
+        return (
+            f"Not attempted yet: the body of `{exercise.answer_name}` still raises "
+            "NotImplementedError. Replace that line with your code, run the cell, then run this "
+            "check again."
+        )
+    blank = "None" if answer is None else "..." if answer is Ellipsis else "a blank"
+    what = "define the function" if exercise.kind == "function" else "assign your answer to"
+    return (
+        f"Not attempted yet: {what} `{exercise.answer_name}` (it is still {blank}), run that "
+        "cell, then run this check again."
+    )
+
+
+def _unknown_id_message(exercise_id: str) -> str:
+    matches = close_matches(exercise_id)
+    message = f"Unknown exercise id {exercise_id!r}."
+    if matches:
+        message += f" Did you mean {' or '.join(repr(m) for m in matches)}?"
+    else:
+        message += f" There are {len(EXERCISES)} exercises; see course_utils.grading.EXERCISES."
+    if LOAD_ERRORS:
+        broken = "; ".join(f"{k}: {v}" for k, v in LOAD_ERRORS.items())
+        message += f" (Grader problem: some exercise modules failed to load — {broken}.)"
+    return message
+
+
+class Hint(str):
+    """A hint: a string that also knows its place in the sequence and shows itself in Jupyter.
+
+    Attributes
+    ----------
+    exercise_id : str
+    level : int
+        1-based position of this hint.
+    total : int
+        Number of hints of the exercise.
+    """
+
+    exercise_id: str
+    level: int
+    total: int
+
+    def __new__(cls, text: str, exercise_id: str = "", level: int = 0, total: int = 0) -> Hint:
+        obj = super().__new__(cls, text)
+        obj.exercise_id = exercise_id
+        obj.level = level
+        obj.total = total
+        return obj
+
+    def _header(self) -> str:
+        if not self.level:
+            return ""
+        return f"Hint {self.level}/{self.total} for {self.exercise_id!r}"
+
+    def _footer(self) -> str:
+        if not self.level:
+            return ""
+        if self.level < self.total:
+            return f"Run hint({self.exercise_id!r}) again for the next hint."
+        return "That was the last hint."
+
+    def __repr__(self) -> str:
+        if not self.level:
+            return str(self)
+        return f"{self._header()}: {str(self)}\n({self._footer()})"
+
+    def _repr_html_(self) -> str:
+        body = html.escape(str(self))
+        if not self.level:
+            return f"<div>{body}</div>"
+        return (
+            '<div class="course-utils-hint" style="border-left:5px solid #0072B2;padding:6px 10px;'
+            f'margin:4px 0"><b>{html.escape(self._header())}</b>'
+            f'<div style="white-space:pre-wrap;margin-top:4px">{body}</div>'
+            f'<div style="opacity:0.75;margin-top:4px">{html.escape(self._footer())}</div></div>'
+        )
+
+
+def hint(exercise_id: str, level: int | None = None) -> Hint:
+    """Reveal the exercise's hints one at a time.
+
+    Parameters
+    ----------
+    exercise_id : str
+        The exercise.
+    level : int, optional
+        Show this hint (1-based) instead of the next one; later calls continue from it.
+
+    Returns
+    -------
+    Hint
+        The hint text (a ``str``), displayed nicely as a cell's last expression.
+        After the last hint, the last one is shown again. Never raises.
+
+    Examples
+    --------
+    >>> reset_hints("he_variance")
+    >>> hint("he_variance").level, hint("he_variance").level
+    (1, 2)
+    >>> hint("he_variance", level=1).level
+    1
+    >>> reset_hints("he_variance")
+    """
+    if not isinstance(exercise_id, str) or exercise_id not in EXERCISES:
+        shown = exercise_id if isinstance(exercise_id, str) else repr(exercise_id)
+        return Hint(_unknown_id_message(shown))
+    hints = EXERCISES[exercise_id].hints
+    if not hints:
+        return Hint(f"There are no hints for {exercise_id!r}.")
+    total = len(hints)
+    if level is None:
+        chosen = min(_HINT_LEVELS.get(exercise_id, 0) + 1, total)
+    elif isinstance(level, numbers.Integral) and not isinstance(level, bool) and 1 <= level <= total:
+        chosen = int(level)
+    else:
+        return Hint(f"level: expected a whole number from 1 to {total} for {exercise_id!r}, got {level!r}.")
+    _HINT_LEVELS[exercise_id] = chosen
+    return Hint(hints[chosen - 1], exercise_id, chosen, total)
+
+
+def reset_hints(exercise_id: str | None = None) -> None:
+    """Start the hints of one exercise (or of all, when ``exercise_id`` is None) from the first."""
+    if exercise_id is None:
+        _HINT_LEVELS.clear()
+    else:
+        _HINT_LEVELS.pop(exercise_id, None)
+
+
+__all__ = [
+    "EXERCISES",
+    "KINDS",
+    "LESSON_MODULES",
+    "LOAD_ERRORS",
+    "CheckResult",
+    "Exercise",
+    "Hint",
+    "check",
+    "exercises_for_lesson",
+    "get_exercise",
+    "hint",
+    "register",
+    "reset_hints",
+    "timelimit",
+]

@@ -1,0 +1,630 @@
+"""Ready-made checkers, so that an exercise record is a short declaration.
+
+Each factory returns a checker ``answer -> (status, message)`` for one kind of answer:
+
+* :func:`elementwise_checker` — a function applied elementwise to arrays (σ, ReLU′, GELU …),
+  optionally required to be *stable*;
+* :func:`function_checker` — a function called on a list of argument tuples;
+* :func:`number_checker`, :func:`sequence_checker`, :func:`choice_checker`,
+  :func:`sympy_checker`.
+
+References are callables evaluated when a check runs, so the reference answers come from
+the activation registry (:func:`activation`, :func:`activation_grad`) without importing it
+when :mod:`course_utils.grading` is imported. Known wrong answers are declared as
+:class:`Mistake` records; an answer that matches one gets that mistake's explanation.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .compare import (
+    DEFAULT_ATOL,
+    DEFAULT_RTOL,
+    SILENCING_MESSAGE,
+    STABLE_ATOL,
+    STABLE_RTOL,
+    as_array,
+    as_number,
+    as_sequence,
+    call,
+    compare_arrays,
+    compare_number,
+    compare_sympy,
+    describe_mismatch,
+    find_mismatch,
+    fmt,
+    matches,
+    normalise_choice,
+    require_function,
+    shape_problem,
+    silences_warnings,
+    warning_problem,
+    with_context,
+)
+from .result import Fail
+
+CheckerFn = Callable[[Any], tuple[str, str]]
+
+EXTREME_INPUTS: tuple[float, ...] = (
+    -1000.0,
+    1000.0,
+    -710.0,
+    710.0,
+    -709.0,
+    709.0,
+    -1e4,
+    1e4,
+    -100.0,
+    100.0,
+    -30.0,
+    30.0,
+    -1e-300,
+    0.0,
+    1e-300,
+)
+"""Extreme float64 inputs of a stability test, in the order counterexamples are reported."""
+
+FLOAT32_INPUTS: tuple[float, ...] = (
+    -3.4028235e38,
+    3.4028235e38,
+    -1e4,
+    1e4,
+    -100.0,
+    100.0,
+    -89.0,
+    89.0,
+    -88.0,
+    88.0,
+    0.0,
+)
+"""Extreme float32 inputs (±float32 max, the exp overflow threshold ±88.7)."""
+
+DEFAULT_GRID = np.arange(-80, 81) / 10.0
+"""The ordinary inputs of an elementwise check: -8, -7.9, …, 8 (0 included exactly)."""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A classic wrong answer and the explanation a student gets when theirs matches it.
+
+    Attributes
+    ----------
+    func : callable
+        Computes what the mistaken answer returns, with the reference's signature
+        (for :func:`number_checker`: a number, or a callable returning one).
+    message : str
+        Plain words: what the mistake is and how to fix it, without the solution.
+    """
+
+    func: Any
+    message: str
+
+
+def activation(name: str, **params: Any) -> Callable[[np.ndarray], np.ndarray]:
+    """A lazy reference: ``activation("sigmoid")(x)`` evaluates the registry's sigmoid.
+
+    The registry (:mod:`course_utils.activations`) is imported on the first call.
+    """
+
+    def reference(x: Any) -> np.ndarray:
+        from course_utils import activations
+
+        return np.asarray(activations.get(name)(x, **params), dtype=np.float64)
+
+    reference.__name__ = name
+    return reference
+
+
+def activation_grad(name: str, **params: Any) -> Callable[[np.ndarray], np.ndarray]:
+    """A lazy reference for the registry's derivative ``activations.get(name).grad``."""
+
+    def reference(x: Any) -> np.ndarray:
+        from course_utils import activations
+
+        return np.asarray(activations.get(name).grad(x, **params), dtype=np.float64)
+
+    reference.__name__ = f"{name}_grad"
+    return reference
+
+
+def _value(spec: Any) -> Any:
+    """``spec()`` for a zero-argument callable (a lazy constant), else ``spec``."""
+    return spec() if callable(spec) else spec
+
+
+def _mistake_for(got: np.ndarray, candidates: Iterable[tuple[Any, str]], expected: np.ndarray) -> str | None:
+    """The message of the first candidate output ``got`` matches (and the reference does not)."""
+    for output, message in candidates:
+        if matches(got, output) and not matches(expected, output):
+            return message
+    return None
+
+
+def _safe_outputs(mistakes: Sequence[Mistake], *args: Any) -> list[tuple[Any, str]]:
+    outputs = []
+    for mistake in mistakes:
+        try:
+            with np.errstate(all="ignore"):
+                outputs.append((mistake.func(*args), mistake.message))
+        except Exception:  # noqa: BLE001, S112 - a mistake that cannot be evaluated is skipped
+            continue
+    return outputs
+
+
+# ----------------------------------------------------------------------------- elementwise
+def elementwise_checker(
+    reference: Callable[[np.ndarray], np.ndarray],
+    *,
+    name: str,
+    signature: str = "f(x)",
+    grid: Sequence[float] | np.ndarray | None = None,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    stable: bool = False,
+    kinks: Mapping[float, tuple[float, float]] | None = None,
+    mistakes: Sequence[Mistake] = (),
+    sign_mistakes: bool = True,
+    stability_advice: str = "",
+    infinity_note: bool = False,
+    random_points: int = 40,
+) -> CheckerFn:
+    """A checker for a function applied elementwise to NumPy arrays.
+
+    The student's function is called on (1) a 1-D grid plus seeded random points, (2) a 2-D
+    array (the shape must be
+    kept), and when ``stable`` (3) extreme float64 inputs and (4) extreme float32 inputs,
+    where any warning, overflow or NaN fails and values must agree to rtol 1e-7 / atol 1e-12
+    (float32: rtol 1e-5, float32's own precision).
+
+    Parameters
+    ----------
+    reference : callable
+        ``reference(x) -> array`` (float64 in, float64 out).
+    name : str
+        How the function is called in messages, e.g. ``"σ"``.
+    signature : str
+        How the student's function is called, for type errors.
+    grid : array_like, optional
+        The ordinary inputs (default :data:`DEFAULT_GRID`).
+    rtol, atol : float
+        Tolerances on the ordinary inputs.
+    stable : bool
+        Whether the exercise asks for a stable function.
+    kinks : mapping of float to (low, high), optional
+        Inputs where any value in [low, high] is accepted (e.g. ``{0.0: (0.0, 1.0)}`` for
+        ReLU′); they are added to the grid.
+    mistakes : sequence of Mistake
+        Known wrong answers, ``func(x) -> array``.
+    sign_mistakes : bool
+        Also recognise ``-f(x)`` and ``f(-x)`` (sign errors).
+    stability_advice : str
+        Appended to stability failures, e.g. how to avoid the overflow (may contain
+        ``{section}``).
+    infinity_note : bool
+        After a pass, mention (without failing) when ``±inf`` does not give the limits.
+    random_points : int
+        How many seeded uniform random points between the grid's ends join the grid.
+    """
+    base = np.asarray(DEFAULT_GRID if grid is None else grid, dtype=np.float64)
+    if random_points and base.size:
+        # Seeded random points between the grid's ends: the same test every run, off the grid.
+        rng = np.random.default_rng(random_points)
+        base = np.union1d(base, rng.uniform(base.min(), base.max(), random_points))
+    kink_points = dict(kinks or {})
+    if kink_points:
+        base = np.union1d(base, np.array(sorted(kink_points), dtype=np.float64))
+    all_mistakes = list(mistakes)
+    if sign_mistakes:
+        all_mistakes += [
+            Mistake(lambda x: -reference(x), f"Sign error: your function returns −{name}(x)."),
+            Mistake(
+                lambda x: reference(-x),
+                f"Sign error: your function returns {name}(−x), the mirror image of {name}(x). "
+                "Check the sign inside (e.g. exp(-x) versus exp(x)) and your comparisons.",
+            ),
+        ]
+
+    def kink_accept(x: np.ndarray, got: np.ndarray) -> np.ndarray:
+        accept = np.zeros(x.shape, dtype=bool)
+        for point, (low, high) in kink_points.items():
+            accept |= (x == point) & (got >= low) & (got <= high)
+        return accept
+
+    def kink_message(x: np.ndarray, got: np.ndarray) -> str | None:
+        for point, (low, high) in kink_points.items():
+            at = x == point
+            bad = at & ~((got >= low) & (got <= high))
+            if bad.any():
+                value = got[bad][0]
+                return (
+                    f"At x = {fmt(point)} your function returned {fmt(value)}; any value between "
+                    f"{fmt(low)} and {fmt(high)} is accepted there, but not that."
+                )
+        return None
+
+    def evaluate(f: Callable[..., Any], x: np.ndarray, desc: str) -> tuple[np.ndarray, Any]:
+        original = x.copy()
+        run = call(f, x, call_desc=desc)
+        got = as_array(run.value)
+        if not np.array_equal(x, original, equal_nan=True):
+            raise Fail(
+                "Your function changed its input array in place (e.g. `x[x < 0] = 0`), which "
+                "corrupts the caller's data. Work on a new array: np.where(...), np.maximum(...) "
+                "or x = np.array(x, dtype=float) first."
+            )
+        return got, run
+
+    def checker(answer: Any) -> tuple[str, str]:
+        f = require_function(answer, signature=signature)
+        # (1) ordinary inputs
+        x = base.copy()
+        got, run = evaluate(
+            f, x, f"when called with a 1-D array of {x.size} values from {fmt(x[0])} to {fmt(x[-1])}"
+        )
+        problem = shape_problem(got, x.shape)
+        if problem:
+            raise Fail(problem)
+        expected = reference(base)
+        accept = kink_accept(base, got)
+        mismatch = find_mismatch(got, expected, rtol=rtol, atol=atol, accept=accept)
+        if mismatch is not None:
+            known = _mistake_for(
+                got[~accept],
+                ((out[~accept], msg) for out, msg in _safe_outputs(all_mistakes, base)),
+                expected[~accept],
+            )
+            detail = kink_message(base, got) or describe_mismatch(mismatch, x=base)
+            warn = warning_problem(run)
+            extra = f"\n{warn}" if warn and not np.all(np.isfinite(got)) else ""
+            raise Fail(f"{known}\n{detail}{extra}" if known else f"{detail}{extra}")
+        kink_fail = kink_message(base, got)
+        if kink_fail:
+            raise Fail(kink_fail)
+        # (2) a 2-D input keeps its shape
+        x2 = np.linspace(-3.0, 3.0, 12).reshape(3, 4)
+        got2, _ = evaluate(f, x2.copy(), "when called with a 2-D array of shape (3, 4)")
+        problem = shape_problem(got2, x2.shape)
+        if problem:
+            raise Fail(
+                with_context("for a 2-D input of shape (3, 4)", problem)
+                + " The output must keep the input's shape."
+            )
+        compare_arrays(
+            got2,
+            reference(x2),
+            rtol=rtol,
+            atol=atol,
+            x=x2,
+            context="for a 2-D input of shape (3, 4),",
+            accept=kink_accept(x2, got2),
+        )
+        checked = f"{base.size} points and a 2-D input"
+        # (3, 4) extreme inputs
+        if stable:
+            if silences_warnings(f):
+                raise Fail(SILENCING_MESSAGE)
+            _check_stable(f, reference, np.array(EXTREME_INPUTS), STABLE_RTOL, STABLE_ATOL, stability_advice)
+            _check_stable(
+                f, reference, np.array(FLOAT32_INPUTS, dtype=np.float32), 1e-5, STABLE_ATOL, stability_advice
+            )
+            checked += ", and on extreme inputs (±710, ±1e4, float32 limits) without warnings or NaN"
+        message = f"Correct! Your {name} agrees with the reference on {checked}."
+        if infinity_note:
+            note = _infinity_note(f, reference, name)
+            if note:
+                message += f"\n{note}"
+        return "passed", message
+
+    return checker
+
+
+def _check_stable(
+    f: Callable[..., Any],
+    reference: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    rtol: float,
+    atol: float,
+    advice: str,
+) -> None:
+    """Fail unless ``f`` is warning-free, finite and accurate on the extreme inputs ``x``."""
+    dtype_note = " (float32)" if x.dtype == np.float32 else ""
+    expected = reference(x.astype(np.float64))
+    run = call(f, x.copy(), call_desc=f"on extreme inputs{dtype_note}")
+    got = as_array(run.value)
+    problem = shape_problem(got, x.shape)
+    if problem:
+        raise Fail(problem)
+    mismatch = find_mismatch(got, expected, rtol=rtol, atol=atol)
+    if mismatch is None and not run.warnings:
+        return
+    # Find the first offending input, one element at a time, to name it.
+    for i, xi in enumerate(x):
+        single = call(f, np.array([xi], dtype=x.dtype), call_desc=f"with x = [{fmt(xi)}]{dtype_note}")
+        value = as_array(single.value).reshape(-1)
+        bad_value = value.size != 1 or find_mismatch(value[:1], expected[i : i + 1], rtol=rtol, atol=atol)
+        if not single.warnings and not bad_value:
+            continue
+        where = f"x = {fmt(xi)}{dtype_note}"
+        advice_text = f" {advice}" if advice else ""
+        if bad_value and value.size == 1:
+            warn = f" ({single.warning_text})" if single.warnings else ""
+            raise Fail(
+                f"Not stable: at {where} your function returned {fmt(value[0])}, expected "
+                f"{fmt(expected[i])}{warn}.{advice_text}"
+            )
+        if single.warnings:
+            where_note = (
+                " np.where does not help here: it evaluates BOTH branches on every element before choosing."
+                if _uses_where(f)
+                else ""
+            )
+            raise Fail(
+                f"{warning_problem(single, x=xi, note=dtype_note)} Your values are right, but an "
+                "intermediate result "
+                f"overflowed on the way.{where_note}{advice_text}"
+            )
+    # Only the whole-array call misbehaved.
+    if mismatch is not None:
+        raise Fail(f"Not stable: {describe_mismatch(mismatch, x=x)}{' ' + advice if advice else ''}")
+    raise Fail(f"{warning_problem(run)}{' ' + advice if advice else ''}")
+
+
+def _uses_where(f: Any) -> bool:
+    """Whether the source of ``f`` mentions ``where`` (for the np.where-evaluates-both note)."""
+    try:
+        return "where" in inspect.getsource(f)
+    except (OSError, TypeError):
+        return False
+
+
+def _infinity_note(
+    f: Callable[..., Any], reference: Callable[[np.ndarray], np.ndarray], name: str
+) -> str | None:
+    x = np.array([-np.inf, np.inf])
+    try:
+        got = as_array(call(f, x.copy()).value).reshape(-1)
+    except Exception:  # noqa: BLE001 - the note is optional
+        return "(Optional: your function does not handle x = ±inf; the library's version returns the limits.)"
+    expected = reference(x)
+    if got.shape == expected.shape and np.allclose(got, expected, equal_nan=False):
+        return None
+    return (
+        f"(Optional: at x = ±inf your function returns {fmt(got)}; the limits are {fmt(expected)}. "
+        "Infinite inputs are not graded.)"
+    )
+
+
+# ----------------------------------------------------------------------------- general functions
+def function_checker(
+    reference: Callable[..., Any],
+    cases: Sequence[tuple[Any, ...]] | Callable[[], Sequence[tuple[Any, ...]]],
+    *,
+    signature: str,
+    describe: Callable[..., str] | None = None,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    mistakes: Sequence[Mistake] = (),
+    pass_message: str = "",
+) -> CheckerFn:
+    """A checker calling the student's function on each case and comparing with ``reference``.
+
+    Parameters
+    ----------
+    reference : callable
+        ``reference(*case)`` returns the expected value (a number or an array).
+    cases : sequence of tuples, or a callable returning one
+        The argument tuples; arrays are copied before each call.
+    signature : str
+        How the function is called, e.g. ``"he_variance(n_in)"``.
+    describe : callable, optional
+        ``describe(*case) -> str`` locating a case in messages, e.g. ``"for n_in = 64"``.
+    mistakes : sequence of Mistake
+        Known wrong answers with the reference's signature.
+    """
+
+    def checker(answer: Any) -> tuple[str, str]:
+        f = require_function(answer, signature=signature)
+        all_cases = _value(cases) if callable(cases) else cases
+        for case in all_cases:
+            context = describe(*case) if describe else f"for the arguments {fmt(case)}"
+            copies = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case)
+            run = call(f, *copies, call_desc=context)
+            expected = np.asarray(reference(*case), dtype=np.float64)
+            got = as_array(run.value)
+            problem = shape_problem(got, expected.shape)
+            mismatch = None if problem else find_mismatch(got, expected, rtol=rtol, atol=atol)
+            if problem is None and mismatch is None:
+                continue
+            known = _mistake_for(got, _safe_outputs(mistakes, *case), expected)
+            detail = (
+                with_context(context, problem) if problem else describe_mismatch(mismatch, context=context)
+            )
+            if expected.ndim == 0 and problem is None:
+                where = f"{context[:1].upper()}{context[1:]}"
+                detail = f"{where} your function returned {fmt(got)}, expected {fmt(expected)}."
+            raise Fail(f"{known}\n{detail}" if known else detail)
+        return (
+            "passed",
+            pass_message
+            or f"Correct! Your function gives the right result in all {len(all_cases)} test cases.",
+        )
+
+    return checker
+
+
+# ----------------------------------------------------------------------------- values
+def number_checker(
+    expected: float | Callable[[], float],
+    *,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = 0.0,
+    mistakes: Sequence[Mistake] = (),
+    near_rtol: float = 1e-3,
+    what: str = "your answer",
+) -> CheckerFn:
+    """A checker for a single number (``mistakes``: ``Mistake(value_or_callable, message)``).
+
+    Mistakes are recognised within ``near_rtol`` (relative), and an answer that close to the
+    right value gets "close, but not precise enough".
+
+    Examples
+    --------
+    >>> checker = number_checker(0.5)
+    >>> checker(0.5000000001)[0]
+    'passed'
+    """
+
+    def checker(answer: Any) -> tuple[str, str]:
+        value = as_number(answer, what=what)
+        target = float(_value(expected))
+        compare_number(
+            value,
+            target,
+            rtol=rtol,
+            atol=atol,
+            what=what,
+            mistakes=[(float(_value(m.func)), m.message) for m in mistakes],
+            near_rtol=near_rtol,
+        )
+        return "passed", f"Correct! {fmt(value)} is right (to a relative tolerance of {rtol:.0e})."
+
+    return checker
+
+
+def sequence_checker(
+    expected: Sequence[float] | Callable[[], Sequence[float]],
+    *,
+    names: Sequence[str],
+    rtol: float = DEFAULT_RTOL,
+    atol: float = 0.0,
+    mistakes: Sequence[Mistake] = (),
+    near_rtol: float = 1e-3,
+) -> CheckerFn:
+    """A checker for a fixed-length sequence of numbers (list, tuple or 1-D array).
+
+    A swapped pair is recognised automatically; ``mistakes`` hold whole wrong sequences.
+    An entry within ``near_rtol`` of the right value is reported as "not precise enough".
+    """
+
+    def checker(answer: Any) -> tuple[str, str]:
+        values = as_sequence(answer, length=len(names), names=names)
+        target = [float(v) for v in _value(expected)]
+        close = [abs(v - t) <= atol + rtol * abs(t) for v, t in zip(values, target, strict=False)]
+        if all(close):
+            return "passed", f"Correct! ({', '.join(names)}) = ({', '.join(fmt(v) for v in values)})."
+        for mistake in mistakes:
+            wrong = [float(v) for v in _value(mistake.func)]
+            if np.allclose(values, wrong, rtol=near_rtol, atol=atol):
+                raise Fail(mistake.message)
+        if len(values) == 2 and np.allclose(values[::-1], target, rtol=near_rtol, atol=atol):
+            raise Fail(
+                f"The order is swapped: the answer must be ({names[0]}, {names[1]}), you gave "
+                f"({names[1]}, {names[0]})."
+            )
+        problems = []
+        for name, v, t, ok in zip(names, values, target, close, strict=False):
+            if ok:
+                continue
+            rel = abs(v - t) / abs(t) if t else abs(v - t)
+            if rel <= near_rtol:
+                problems.append(
+                    f"{name} = {fmt(v)} is close but not precise enough (relative error {rel:.1e}; "
+                    f"needs at most {rtol:.0e}): keep all the digits, or compute it"
+                )
+            else:
+                problems.append(f"{name} = {fmt(v)} is not correct")
+        right = [n for n, ok in zip(names, close, strict=False) if ok]
+        tail = f" ({', '.join(right)} is right.)" if right else ""
+        raise Fail("; ".join(problems) + "." + tail)
+
+    return checker
+
+
+def choice_checker(
+    correct: str, options: Mapping[str, str], *, feedback: Mapping[str, str] | None = None
+) -> CheckerFn:
+    """A checker for a multiple-choice answer: one letter, case- and space-insensitive.
+
+    Parameters
+    ----------
+    correct : str
+        The right letter.
+    options : mapping
+        Letter -> statement (the same mapping goes into the record's ``options``).
+    feedback : mapping, optional
+        Letter -> why that option is wrong.
+
+    Examples
+    --------
+    >>> checker = choice_checker("b", {"a": "yes", "b": "no"})
+    >>> checker(" B ")[0]
+    'passed'
+    """
+    if correct not in options:
+        raise ValueError(f"correct: {correct!r} is not among the options {list(options)}")
+    notes = dict(feedback or {})
+
+    def checker(answer: Any) -> tuple[str, str]:
+        letter = normalise_choice(answer, options)
+        if letter == correct:
+            return "passed", f"Correct! {letter}) {options[letter]}"
+        why = notes.get(letter, "That statement is not true.")
+        raise Fail(f"Not {letter}: {why}")
+
+    return checker
+
+
+def sympy_checker(
+    reference: Callable[[], Any],
+    *,
+    symbol: str = "x",
+    reference_name: str = "the answer",
+    mistakes: Callable[[], Sequence[tuple[Any, str]]] | None = None,
+) -> CheckerFn:
+    """A checker for a SymPy expression in a symbol named ``symbol``.
+
+    Parameters
+    ----------
+    reference : callable
+        Zero-argument callable returning the reference expression (evaluated lazily, so
+        SymPy is imported only when a check runs).
+    reference_name : str
+        How the reference is named in messages (``"σ'(x)"``); its formula is never shown.
+    mistakes : callable, optional
+        Returns (expression, message) pairs of known wrong answers.
+    """
+
+    def checker(answer: Any) -> tuple[str, str]:
+        expected = reference()
+        compare_sympy(
+            answer,
+            expected,
+            symbol=symbol,
+            reference_name=reference_name,
+            mistakes=mistakes() if mistakes else (),
+        )
+        return "passed", f"Correct! Your expression is equal to {reference_name} for every {symbol}."
+
+    return checker
+
+
+__all__ = [
+    "DEFAULT_GRID",
+    "EXTREME_INPUTS",
+    "FLOAT32_INPUTS",
+    "Mistake",
+    "activation",
+    "activation_grad",
+    "choice_checker",
+    "elementwise_checker",
+    "function_checker",
+    "number_checker",
+    "sequence_checker",
+    "sympy_checker",
+]

@@ -1,0 +1,875 @@
+"""Checker helpers: run a student's code safely and say precisely how an answer is wrong.
+
+Every helper either returns a clean value or raises a verdict from
+:mod:`course_utils.grading.result` (:class:`Fail`, :class:`WrongType`,
+:class:`StudentError`, :class:`NotAttempted`) with a message for the student. Messages name a
+counterexample ("at x = -1000.0 your function returned nan, expected 0.0") but never the
+reference formula.
+
+Only NumPy is imported here; SymPy is imported by :func:`compare_sympy` when it runs.
+"""
+
+from __future__ import annotations
+
+import linecache
+import numbers
+import os
+import traceback
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .result import Fail, NotAttempted, StudentError, WrongType
+from .timelimit import TimeLimitExceeded
+
+DEFAULT_RTOL = 1e-6
+"""Relative tolerance of every comparison unless the exercise asks for more (COURSE.md)."""
+DEFAULT_ATOL = 1e-12
+"""Absolute tolerance: values this close to the reference count as equal (matters near 0)."""
+STABLE_RTOL = 1e-7
+"""Agreement asked of a "stable" function on extreme inputs (COURSE.md)."""
+STABLE_ATOL = 1e-12
+
+_GRADING_DIR = os.path.dirname(os.path.abspath(__file__))
+
+SCALAR_ONLY_NOTE = (
+    "Your function seems to work on single numbers only. It receives whole NumPy arrays: "
+    "use np.exp, np.tanh, np.maximum and np.where instead of math.exp and `if x > 0:`."
+)
+
+
+# ----------------------------------------------------------------------------- formatting
+def fmt(value: Any) -> str:
+    """A short, readable rendering of a number or an array for feedback messages.
+
+    Examples
+    --------
+    >>> fmt(-1000.0), fmt(float("nan")), fmt(0.7310585786300049), fmt(np.float32(2.5))
+    ('-1000.0', 'nan', '0.73105858', '2.5')
+    >>> fmt(np.array([1.0, 2.0, 3.0]))
+    '[1.0, 2.0, 3.0]'
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (numbers.Real, np.floating, np.integer)):
+        v = float(value)
+        if np.isnan(v):
+            return "nan"
+        if np.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        text = repr(v)
+        return text if len(text) <= 12 else f"{v:.8g}"
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "biuf":
+            text = np.array2string(
+                value.astype(float),
+                separator=", ",
+                max_line_width=10_000,
+                threshold=12,
+                edgeitems=3,
+                formatter={"float_kind": _short},
+            )
+            text = " ".join(text.split())
+            return text if len(text) <= 160 else text[:157] + "..."
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _short(v: float) -> str:
+    """A float in at most about 8 characters: ``1.0``, ``0.090031``, ``nan``, ``-1e+04``."""
+    if not np.isfinite(v):
+        return "nan" if np.isnan(v) else ("inf" if v > 0 else "-inf")
+    text = repr(float(v))
+    return text if len(text) <= 8 else f"{v:.6g}"
+
+
+def type_name(value: Any) -> str:
+    """``"a list"``, ``"an int"``, ``"a NumPy array of shape (3,)"`` … for messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array of shape {value.shape}"
+    if _is_sympy(value):
+        return "a SymPy expression"
+    if callable(value) and not isinstance(value, type):
+        return "a function"
+    name = type(value).__name__
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    return f"{article} {name}"
+
+
+def _is_sympy(value: Any) -> bool:
+    return type(value).__module__.split(".")[0] == "sympy"
+
+
+# ----------------------------------------------------------------------------- answer types
+def is_blank(answer: Any) -> bool:
+    """True for the blanks of an exercise notebook: ``None`` and ``...``."""
+    return answer is None or answer is Ellipsis
+
+
+def require_function(answer: Any, *, signature: str = "f(x)") -> Callable[..., Any]:
+    """Return ``answer`` if it is a function, else raise :class:`WrongType`.
+
+    Parameters
+    ----------
+    answer : object
+        The student's answer.
+    signature : str
+        How the function is called, for the message (e.g. ``"softmax(x, axis=-1)"``).
+    """
+    if callable(answer) and not _is_sympy(answer) and not isinstance(answer, type):
+        return answer
+    extra = ""
+    if _is_sympy(answer):
+        extra = " To turn a SymPy expression into one, use sp.lambdify(x, expr, 'numpy')."
+    elif isinstance(answer, (numbers.Number, np.ndarray, list, tuple)):
+        extra = " Did you assign the result of calling your function instead of the function itself?"
+    raise WrongType(
+        f"Expected a function that can be called as {signature}, but the answer is "
+        f"{type_name(answer)}.{extra}"
+    )
+
+
+def as_number(answer: Any, *, what: str = "your answer") -> float:
+    """Read a single real number from ``answer`` (int, float, NumPy scalar, 0-d or size-1
+    array, SymPy or mpmath number).
+
+    Raises
+    ------
+    WrongType
+        For anything else (strings, lists, booleans, complex numbers, functions, ...).
+
+    Examples
+    --------
+    >>> as_number(np.float32(0.5)), as_number(np.array([2]))
+    (0.5, 2.0)
+    """
+    if isinstance(answer, (bool, np.bool_)):
+        raise WrongType(f"Expected a number, but {what} is the boolean {answer}.")
+    if isinstance(answer, (numbers.Real, np.integer, np.floating)):
+        return float(answer)
+    if isinstance(answer, np.ndarray):
+        if answer.size == 1 and answer.dtype.kind in "iuf":
+            return float(answer.reshape(()))
+        raise WrongType(f"Expected a single number, but {what} is {type_name(answer)}.")
+    if isinstance(answer, str):
+        raise WrongType(f"Expected a number, but {what} is the string {answer!r}: remove the quotes.")
+    if isinstance(answer, (complex, np.complexfloating)):
+        raise WrongType(f"Expected a real number, but {what} is the complex number {answer}.")
+    if _is_sympy(answer):
+        symbols = getattr(answer, "free_symbols", set())
+        if symbols:
+            names = ", ".join(sorted(str(s) for s in symbols))
+            raise WrongType(
+                f"Expected a number, but {what} is a SymPy expression in {names}: evaluate it "
+                "to a number (e.g. float(expr.subs(...)) or sp.nsolve)."
+            )
+        try:
+            value = complex(answer)
+        except (TypeError, ValueError):
+            raise WrongType(f"Expected a number, but {what} is the SymPy object {fmt(answer)}.") from None
+        if value.imag != 0:
+            raise WrongType(f"Expected a real number, but {what} is complex: {value}.")
+        return value.real
+    if type(answer).__module__.split(".")[0] in ("mpmath", "decimal", "fractions"):
+        try:
+            return float(answer)
+        except (TypeError, ValueError):
+            pass
+    if isinstance(answer, (list, tuple)):
+        raise WrongType(f"Expected a single number, but {what} is {type_name(answer)}.")
+    if callable(answer):
+        raise WrongType(
+            f"Expected a number, but {what} is a function: compute the value and assign the number."
+        )
+    raise WrongType(f"Expected a number, but {what} is {type_name(answer)}.")
+
+
+def as_sequence(
+    answer: Any, *, length: int, names: Sequence[str] | None = None, what: str = "your answer"
+) -> list[float]:
+    """Read a list, tuple or 1-D array of ``length`` numbers.
+
+    Raises
+    ------
+    WrongType
+        If ``answer`` is not a sequence of numbers.
+    Fail
+        If it has the wrong length.
+    """
+    label = f" ({', '.join(names)})" if names else ""
+    if isinstance(answer, (str, bytes, Mapping)) or _is_sympy(answer):
+        raise WrongType(
+            f"Expected a list or tuple of {length} numbers{label}, but {what} is {type_name(answer)}."
+        )
+    if isinstance(answer, np.ndarray):
+        if answer.ndim != 1:
+            raise WrongType(
+                f"Expected {length} numbers{label} in a list, tuple or 1-D array, but {what} is "
+                f"{type_name(answer)}."
+            )
+        items = list(answer)
+    elif isinstance(answer, (list, tuple)):
+        items = list(answer)
+    else:
+        raise WrongType(
+            f"Expected a list or tuple of {length} numbers{label}, but {what} is {type_name(answer)}."
+        )
+    if len(items) != length:
+        raise Fail(f"Expected {length} numbers{label}, but {what} has {len(items)}.")
+    values = []
+    for i, item in enumerate(items):
+        name = names[i] if names else f"item {i}"
+        values.append(as_number(item, what=f"{name} in {what}"))
+    return values
+
+
+def as_array(value: Any, *, what: str = "your function") -> np.ndarray:
+    """Turn a student's returned value into a float64 array (lists, tuples and arrays alike).
+
+    Raises
+    ------
+    Fail
+        With a plain-words message for ``None`` (forgotten ``return``), strings, functions,
+        SymPy expressions, ragged nests and complex values. Booleans become 0.0/1.0.
+
+    Examples
+    --------
+    >>> as_array([1, 2]).dtype
+    dtype('float64')
+    """
+    if value is None:
+        raise Fail(f"{what} returned None: did you forget the `return` statement?")
+    if isinstance(value, (str, bytes)):
+        raise Fail(f"{what} returned the string {fmt(value)}, not numbers.")
+    if _is_sympy(value):
+        raise Fail(
+            f"{what} returned a SymPy expression; this exercise needs numbers: compute with "
+            "NumPy (np.exp, ...) rather than SymPy."
+        )
+    if callable(value) and not isinstance(value, np.ndarray):
+        raise Fail(
+            f"{what} returned a function, not numbers: did you forget to call it, e.g. "
+            "`np.exp` instead of `np.exp(x)`?"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            arr = np.asarray(value)
+            if isinstance(arr, np.matrix):
+                arr = np.asarray(arr.A)
+            if arr.dtype.kind == "c":
+                raise Fail(f"{what} returned complex numbers ({fmt(arr)}); expected real ones.")
+            if arr.dtype.kind not in "biuf":
+                arr = arr.astype(np.float64)
+            return arr.astype(np.float64)
+    except Fail:
+        raise
+    except Exception:
+        raise Fail(
+            f"{what} returned {type_name(value)} that cannot be read as an array of numbers "
+            "(a ragged nest of lists, or objects that are not numbers)."
+        ) from None
+
+
+# ----------------------------------------------------------------------------- running code
+@dataclass(frozen=True)
+class Run:
+    """What one call of the student's function produced.
+
+    Attributes
+    ----------
+    value : object
+        The returned value, untouched.
+    warnings : tuple of warnings.WarningMessage
+        Every warning raised during the call (NumPy floating-point errors included: they
+        run under ``np.errstate(over="warn", invalid="warn", divide="warn")``).
+    """
+
+    value: Any
+    warnings: tuple[Any, ...] = ()
+
+    @property
+    def warning_text(self) -> str | None:
+        """``"RuntimeWarning: overflow encountered in exp"`` for the first warning, or None."""
+        if not self.warnings:
+            return None
+        first = self.warnings[0]
+        return f"{first.category.__name__}: {first.message}"
+
+
+def call(
+    func: Callable[..., Any],
+    *args: Any,
+    call_desc: str = "",
+    notes: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> Run:
+    """Call the student's ``func(*args, **kwargs)``, recording warnings and translating errors.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    *args, **kwargs
+        Its arguments. Pass copies if the function could modify them.
+    call_desc : str
+        How the call looks, for messages, e.g. ``"when called with x = [1.0, 2.0]"``.
+    notes : mapping of str to str, optional
+        Extra explanations keyed by a substring of the exception's text (checked before the
+        built-in notes).
+
+    Returns
+    -------
+    Run
+
+    Raises
+    ------
+    NotAttempted
+        When the function raises ``NotImplementedError`` (the blank body).
+    StudentError
+        For any other exception, with its type, message, the student's line and a plain-words
+        note for classic mistakes.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+            try:
+                value = func(*args, **kwargs)
+            except NotImplementedError:
+                raise NotAttempted("the function still raises NotImplementedError") from None
+            except (KeyboardInterrupt, TimeLimitExceeded):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - any student exception is reported
+                raise StudentError(explain_exception(exc, call_desc, notes), exc) from None
+    return Run(value, tuple(caught))
+
+
+_BUILTIN_NOTES: tuple[tuple[str, str], ...] = (
+    ("only length-1 arrays", SCALAR_ONLY_NOTE),
+    ("only size-1 arrays", SCALAR_ONLY_NOTE),
+    ("only 0-dimensional arrays", SCALAR_ONLY_NOTE),
+    ("truth value of an array with more than one element is ambiguous", SCALAR_ONLY_NOTE),
+    ("math range error", "math.exp overflowed: work with NumPy arrays and a stable formula."),
+    (
+        "object is not callable",
+        "A number was called like a function: `alpha(np.exp(x) - 1)` means *call* alpha. "
+        "You probably forgot a `*`.",
+    ),
+    (
+        "unexpected keyword argument",
+        "Your function does not accept an argument the exercise passes: check its signature.",
+    ),
+    (
+        "positional argument",
+        "Your function takes a different number of arguments than the exercise asks for: "
+        "check its signature.",
+    ),
+    (
+        "could not be broadcast",
+        "The array shapes do not fit together. When you reduce along an axis (max, sum), "
+        "pass keepdims=True so the result broadcasts back against the input.",
+    ),
+    (
+        "matmul",
+        "The matrix shapes do not fit: check the order of the product and the shapes "
+        "(W1 is (h, d), W2 is (k, h)).",
+    ),
+    ("not aligned", "The matrix shapes do not fit: check the order of the product."),
+)
+
+
+def explain_exception(exc: BaseException, call_desc: str = "", notes: Mapping[str, str] | None = None) -> str:
+    """The message for an exception raised by student code.
+
+    Names the exception type and text, the call, the student's line (when it can be found)
+    and a plain-words note for classic mistakes.
+    """
+    name = type(exc).__name__
+    text = str(exc)
+    message = f"Your code raised {name}: {text}" if text else f"Your code raised {name}"
+    if call_desc:
+        message += f" ({call_desc})"
+    message += "."
+    line = _student_line(exc)
+    if line:
+        message += f"\nIt happened at {line}"
+    note = None
+    for key, value in list((notes or {}).items()) + list(_BUILTIN_NOTES):
+        if key in text:
+            note = value
+            break
+    if note is None and isinstance(exc, RecursionError):
+        note = "Your function calls itself again and again: is a helper named like your function?"
+    if note is None and isinstance(exc, NameError):
+        note = "Did you run the cell that defines this name (and the setup cell with the imports)?"
+    if note:
+        message += f"\n{note}"
+    return message
+
+
+def _student_line(exc: BaseException) -> str | None:
+    """``"line 3: return 1 / (1 + math.exp(-x))"`` for the deepest frame of student code."""
+    try:
+        frames = traceback.extract_tb(exc.__traceback__)
+    except Exception:  # noqa: BLE001 - a missing line only shortens the message
+        return None
+    for frame in reversed(frames):
+        filename = os.path.abspath(frame.filename) if frame.filename else ""
+        if filename.startswith(_GRADING_DIR) or "site-packages" in filename:
+            continue
+        if os.sep + "lib" + os.sep + "python" in filename.lower():
+            continue
+        source = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
+        return f"line {frame.lineno}: {source}" if source else f"line {frame.lineno}"
+    return None
+
+
+def frame_is_student(exc: BaseException, func: Any) -> bool:
+    """Whether ``exc`` passed through the student's function ``func`` (its own code object)."""
+    code = getattr(func, "__code__", None) or getattr(type(func).__call__, "__code__", None)
+    if code is None:
+        return False
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+_SILENCERS = ("errstate", "seterr", "filterwarnings", "simplefilter", "catch_warnings")
+
+SILENCING_MESSAGE = (
+    "Your function silences NumPy's floating-point warnings (np.errstate, np.seterr or a warnings "
+    "filter). Hiding the overflow does not remove it: compute in a way where nothing overflows, "
+    "then no warning needs silencing."
+)
+
+
+def silences_warnings(func: Any) -> bool:
+    """Whether the student's own source of ``func`` switches warnings off.
+
+    Only the student's code is read (functions defined in a notebook or script, not in an
+    installed package), so passing e.g. ``scipy.special.expit`` is never flagged.
+    """
+    import inspect
+
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return False
+    filename = os.path.abspath(code.co_filename)
+    if "site-packages" in filename or filename.startswith(os.path.dirname(_GRADING_DIR)):
+        return False
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return False
+    return any(word in source for word in _SILENCERS)
+
+
+# ----------------------------------------------------------------------------- comparison
+@dataclass(frozen=True)
+class Mismatch:
+    """The worst disagreement between an answer and the reference.
+
+    Attributes
+    ----------
+    index : tuple of int
+        Where (an index into the arrays).
+    got, expected : float
+        The two values there.
+    count, total : int
+        How many entries disagree, out of how many.
+    """
+
+    index: tuple[int, ...]
+    got: float
+    expected: float
+    count: int
+    total: int
+
+
+def find_mismatch(
+    got: np.ndarray,
+    expected: np.ndarray,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    accept: np.ndarray | None = None,
+) -> Mismatch | None:
+    """The worst entry where ``got`` and ``expected`` (same shape) differ, or None.
+
+    Non-finite values where a finite one was expected count as the worst; otherwise the
+    largest ``|got - expected| / (atol + rtol |expected|)``.
+
+    Parameters
+    ----------
+    accept : bool array, optional
+        Entries accepted whatever their value (e.g. a kink where a range is allowed).
+
+    Examples
+    --------
+    >>> m = find_mismatch(np.array([1.0, np.nan, 3.5]), np.array([1.0, 2.0, 3.0]))
+    >>> m.index, m.got, m.count
+    ((1,), nan, 2)
+    """
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        ok = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+        if accept is not None:
+            ok |= np.asarray(accept, dtype=bool)
+        if ok.all():
+            return None
+        score = np.abs(got - expected) / (atol + rtol * np.abs(expected))
+    score = np.where(np.isfinite(score), score, np.inf)
+    score = np.where(ok, -1.0, score)
+    flat = int(np.argmax(score))
+    index = tuple(int(i) for i in np.unravel_index(flat, got.shape)) if got.ndim else ()
+    return Mismatch(index, float(got[index]), float(expected[index]), int((~ok).sum()), int(ok.size))
+
+
+def shape_problem(
+    got: np.ndarray, expected_shape: tuple[int, ...], *, what: str = "your function"
+) -> str | None:
+    """A plain-words message when ``got`` does not have ``expected_shape``, else None."""
+    shape = tuple(got.shape)
+    expected_shape = tuple(expected_shape)
+    if shape == expected_shape:
+        return None
+    if expected_shape == ():
+        return f"{what} returned an array of shape {shape} where a single number was expected."
+    if shape == () and expected_shape != ():
+        return (
+            f"{what} returned a single number ({fmt(got)}) where an array of shape {expected_shape} "
+            "was expected. Does it add everything up, or use math functions or `if` that work on "
+            "single numbers only?"
+        )
+    if len(shape) == len(expected_shape) == 2 and shape == expected_shape[::-1]:
+        return (
+            f"{what} returned an array of shape {shape}, expected {expected_shape}: "
+            "the result is transposed (rows and columns swapped)."
+        )
+    if int(np.prod(shape)) == int(np.prod(expected_shape)):
+        return (
+            f"{what} returned an array of shape {shape}, expected {expected_shape}: the "
+            "numbers are there but arranged differently (keep the input's shape; avoid flatten/reshape)."
+        )
+    if len(shape) == len(expected_shape) == 1:
+        return f"{what} returned {shape[0]} values, expected {expected_shape[0]} (one per input value)."
+    return f"{what} returned an array of shape {shape}, expected shape {expected_shape}."
+
+
+def compare_arrays(
+    got: Any,
+    expected: Any,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    x: np.ndarray | None = None,
+    what: str = "your function",
+    context: str = "",
+    accept: np.ndarray | None = None,
+) -> np.ndarray:
+    """Check a returned value against the reference; return it as an array or raise Fail.
+
+    Lists, tuples and arrays are interchangeable; shapes must agree.
+
+    Parameters
+    ----------
+    got : object
+        What the student's code returned.
+    expected : array_like
+        The reference values.
+    rtol, atol : float
+        ``|got - expected| <= atol + rtol |expected|`` counts as equal.
+    x : ndarray, optional
+        The elementwise inputs (same shape as ``expected``): the message then says
+        "at x = ...".
+    what : str
+        Who returned ``got``, for the message.
+    context : str
+        Appended to locate the case, e.g. ``"for the 2-D input of shape (3, 4)"``.
+    accept : bool array, optional
+        Entries accepted whatever their value.
+
+    Raises
+    ------
+    Fail
+        "at x = -1000.0 your function returned nan, expected 0.0 (wrong at 3 of 21 points)".
+
+    Examples
+    --------
+    >>> try:
+    ...     compare_arrays([0.5, float("nan")], [0.5, 0.0], x=np.array([0.0, -1000.0]))
+    ... except Fail as fail:
+    ...     print(fail.message)
+    At x = -1000.0 your function returned nan, expected 0.0 (wrong at 1 of 2 points).
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    arr = as_array(got, what=what)
+    problem = shape_problem(arr, expected.shape, what=what)
+    if problem:
+        raise Fail(with_context(context.rstrip(","), problem))
+    mismatch = find_mismatch(arr, expected, rtol=rtol, atol=atol, accept=accept)
+    if mismatch is None:
+        return arr
+    raise Fail(describe_mismatch(mismatch, x=x, what=what, context=context))
+
+
+def describe_mismatch(
+    mismatch: Mismatch, *, x: np.ndarray | None = None, what: str = "your function", context: str = ""
+) -> str:
+    """``"At x = 2.0 your function returned 0.1, expected 0.9 (wrong at 5 of 9 points)."``"""
+    index = mismatch.index
+    where = f"At index {index}" if index else "Here"
+    if x is not None:
+        xa = np.asarray(x)
+        try:
+            if xa.ndim == 0:
+                where = f"At x = {fmt(xa)}"
+            elif xa.ndim == 1:
+                where = f"At x = {fmt(xa[index])}"
+            else:
+                where = f"At index {index} (x = {fmt(xa[index])})"
+        except IndexError:
+            pass
+    count = f" (wrong at {mismatch.count} of {mismatch.total} points)" if mismatch.total > 1 else ""
+    return (
+        f"{where}{_ctx(context)} {what} returned {fmt(mismatch.got)}, expected "
+        f"{fmt(mismatch.expected)}{count}."
+    )
+
+
+def _cap(text: str) -> str:
+    """``text`` with its first letter in upper case."""
+    return text[:1].upper() + text[1:]
+
+
+def with_context(context: str, message: str) -> str:
+    """``"For s = [...]: your function returned ..."`` — a message located by its test case."""
+    return f"{_cap(context)}: {message[:1].lower()}{message[1:]}" if context else _cap(message)
+
+
+def _ctx(context: str) -> str:
+    return f" {context}" if context else ""
+
+
+def matches(got: np.ndarray, candidate: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Whether ``got`` equals ``candidate`` (same shape, close everywhere, NaN == NaN)."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cand = np.asarray(candidate, dtype=np.float64)
+            got = np.asarray(got, dtype=np.float64)
+            return cand.shape == got.shape and bool(
+                np.isclose(got, cand, rtol=rtol, atol=atol, equal_nan=True).all()
+            )
+    except (TypeError, ValueError):
+        return False
+
+
+def warning_problem(run: Run, *, x: Any = None, note: str = "", section_hint: str = "") -> str | None:
+    """A message when a call raised floating-point warnings (overflow, invalid, divide).
+
+    ``x`` names the input (``note`` is appended to it, e.g. ``" (float32)"``).
+    """
+    text = run.warning_text
+    if text is None:
+        return None
+    where = f" for x = {fmt(x)}{note}" if x is not None else ""
+    lowered = text.lower()
+    if "overflow" in lowered and "exp" in lowered:
+        cause = "exp overflowed"
+    elif "overflow" in lowered:
+        cause = "a value overflowed to infinity"
+    elif "invalid value" in lowered:
+        cause = "an invalid operation (such as inf - inf, inf / inf or 0 / 0) produced NaN"
+    elif "divide by zero" in lowered:
+        cause = "a division by zero happened"
+    else:
+        cause = "a warning was raised"
+    message = f"Not stable: {cause}{where} ({text})."
+    if section_hint:
+        message += f" {section_hint}"
+    return message
+
+
+# ----------------------------------------------------------------------------- numbers etc.
+def compare_number(
+    got: float,
+    expected: float,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = 0.0,
+    mistakes: Iterable[tuple[float, str]] = (),
+    near_rtol: float = 1e-3,
+    what: str = "your answer",
+) -> None:
+    """Raise :class:`Fail` unless ``|got - expected| <= atol + rtol |expected|``.
+
+    Parameters
+    ----------
+    mistakes : iterable of (value, message)
+        Known wrong answers, matched at relative tolerance ``near_rtol`` (so a rounded
+        version of a classic mistake is recognised too).
+    near_rtol : float
+        An answer within this relative distance of the right one gets "close, but not
+        precise enough" instead of a plain "not correct".
+
+    Examples
+    --------
+    >>> compare_number(0.30000000000000004, 0.3)
+    >>> try:
+    ...     compare_number(1.2785, -1.2784645, mistakes=[(1.2784645, "Check the sign.")])
+    ... except Fail as fail:
+    ...     print(fail.message)
+    Check the sign.
+    """
+    if not np.isfinite(got):
+        raise Fail(f"{what} is {fmt(got)}; a finite number is expected.")
+    if abs(got - expected) <= atol + rtol * abs(expected):
+        return
+    for value, message in mistakes:
+        if abs(got - value) <= max(atol, 1e-12) + near_rtol * abs(value):
+            raise Fail(message)
+    if expected != 0 and abs(got - expected) <= near_rtol * abs(expected):
+        rel = abs(got - expected) / abs(expected)
+        raise Fail(
+            f"Close, but not precise enough: {what} ({fmt(got)}) is off by a relative "
+            f"{rel:.1e}, and this exercise needs at most {rtol:.0e}. Compute the value "
+            "(e.g. with sp.nsolve or scipy.optimize) instead of reading it off a plot, and "
+            "keep all the digits."
+        )
+    raise Fail(f"{what} ({fmt(got)}) is not correct.")
+
+
+def normalise_choice(answer: Any, options: Mapping[str, str]) -> str:
+    """The option letter the student meant: case, spaces and ``(b)``/``b)``/``b.`` are ignored;
+    the full text of an option is accepted too.
+
+    Raises
+    ------
+    WrongType
+        If ``answer`` is not a string.
+    Fail
+        If it names no option.
+
+    Examples
+    --------
+    >>> normalise_choice(" (B) ", {"a": "yes", "b": "no"})
+    'b'
+    """
+    letters = ", ".join(options)
+    if not isinstance(answer, str):
+        raise WrongType(
+            f'Expected one letter as a string (one of {letters}), e.g. xor_choice = "a"; '
+            f"the answer is {type_name(answer)}."
+        )
+    cleaned = answer.strip().lower().strip("()[]'\". ").rstrip(")").strip()
+    by_letter = {letter.lower(): letter for letter in options}
+    if cleaned in by_letter:
+        return by_letter[cleaned]
+    squeeze = " ".join(answer.lower().split()).strip(" .")
+    for letter, text in options.items():
+        if squeeze == " ".join(text.lower().split()).strip(" ."):
+            return letter
+    raise Fail(f"{answer!r} is not one of the options; answer with one letter: {letters}.")
+
+
+def compare_sympy(
+    answer: Any,
+    reference: Any,
+    *,
+    symbol: str = "x",
+    what: str = "your expression",
+    mistakes: Iterable[tuple[Any, str]] = (),
+    reference_name: str = "the answer",
+) -> None:
+    """Raise unless ``answer`` is a SymPy expression in a symbol *named* ``symbol``,
+    mathematically equal to ``reference``.
+
+    Uses :func:`course_utils.symbolic.equivalent` (symbols are matched by name, whatever their
+    assumptions). ``mistakes`` holds (expression, message) pairs recognised first.
+
+    Raises
+    ------
+    WrongType
+        If ``answer`` is not a SymPy expression (a string, a function, a number type).
+    Fail
+        If it uses other symbols or undefined functions, or differs from ``reference`` (the
+        message names an ``x`` where they differ).
+    """
+    import sympy as sp
+
+    from course_utils.symbolic import equivalent
+
+    if isinstance(answer, str):
+        raise WrongType(
+            f"Expected a SymPy expression, but {what} is the string {fmt(answer)}. Build it from "
+            f"a symbol: x = sp.Symbol('{symbol}'), then e.g. sp.exp(-x)."
+        )
+    if (
+        not isinstance(answer, sp.Basic)
+        or isinstance(answer, (sp.MatrixBase, sp.Lambda))
+        or not isinstance(answer, sp.Expr)
+    ):
+        if isinstance(answer, sp.Equality):
+            raise WrongType(f"{what} is an equation (sp.Eq); give only the right-hand side expression.")
+        extra = " (a Python function: give the expression itself)" if callable(answer) else ""
+        raise WrongType(f"Expected a SymPy expression in {symbol}, but {what} is {type_name(answer)}{extra}.")
+    if isinstance(answer, sp.Derivative) or answer.has(sp.Derivative):
+        answer = answer.doit()
+    undefined = sorted({str(f.func) for f in answer.atoms(sp.core.function.AppliedUndef)})
+    if undefined:
+        raise Fail(
+            f"{what} uses the undefined function(s) {', '.join(undefined)}; write everything "
+            f"out with SymPy functions of {symbol} (sp.exp, sp.tanh, ...)."
+        )
+    names = sorted(str(s) for s in answer.free_symbols)
+    if names and names != [symbol]:
+        others = [n for n in names if n != symbol]
+        raise Fail(
+            f"{what} uses the symbol(s) {', '.join(others)}; it must be written in a symbol named "
+            f"{symbol!r} (x = sp.Symbol('{symbol}'))."
+        )
+    result = equivalent(answer, reference, symbol=symbol)
+    if result.equal:
+        return
+    for candidate, message in mistakes:
+        try:
+            if equivalent(answer, candidate, symbol=symbol).equal:
+                raise Fail(message)
+        except Fail:
+            raise
+        except Exception:  # noqa: BLE001, S112 - an uncomparable candidate is just skipped
+            continue
+    if not names:
+        raise Fail(f"{what} is the constant {fmt(answer)}: it does not depend on {symbol} at all.")
+    point = result.counterexample
+    if point is not None and np.isfinite(point):
+        got = _evaluate(answer, symbol, point)
+        expected = _evaluate(reference, symbol, point)
+        raise Fail(
+            f"{what} is not equal to {reference_name}: at {symbol} = {fmt(point)} it gives "
+            f"{fmt(got)}, but {reference_name} there is {fmt(expected)}."
+        )
+    raise Fail(f"{what} is not equal to {reference_name}.")
+
+
+def _evaluate(expr: Any, symbol: str, point: float) -> float:
+    """``expr`` at ``symbol = point``, matching the symbol by name (NaN if that fails)."""
+    try:
+        subs = {s: point for s in expr.free_symbols if str(s) == symbol}
+        value = complex(expr.subs(subs).evalf())
+        return value.real if value.imag == 0 else float("nan")
+    except Exception:  # noqa: BLE001 - only used to decorate a message
+        return float("nan")

@@ -1,0 +1,243 @@
+"""Exercises of lesson 01, *Why nonlinearity* (in notebook order).
+
+| id | answer name | kind |
+|---|---|---|
+| ``linear_collapse`` | ``collapse`` | function ``(W1, b1, W2, b2) -> (W, b)`` |
+| ``step_gradient`` | ``step_grad_w`` | number |
+| ``xor_separable`` | ``xor_choice`` | choice (a-d, see :data:`XOR_OPTIONS`) |
+| ``relu_hat`` | ``hat`` | function ``x -> hat(x)`` on arrays |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .checkers import Mistake, activation, choice_checker, elementwise_checker, number_checker
+from .compare import as_array, call, describe_mismatch, find_mismatch, matches, require_function
+from .registry import register
+from .result import Fail
+
+# ----------------------------------------------------------------------------- linear_collapse
+_SHAPE_NOTES = {
+    "matmul": "The matrix shapes do not fit. The first layer acts first, so in the product "
+    "of the two weight matrices W1 stands on the right: check the order.",
+    "not aligned": "The matrix shapes do not fit: check the order of the matrix product.",
+    "could not be broadcast": "The shapes do not fit together: b1 lives in the hidden layer (h values) "
+    "and b2 in the output layer (k values), so b1 must pass through W2 before it can be added to b2.",
+}
+
+
+def _pair(value: Any) -> tuple[Any, Any]:
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        raise Fail(
+            "Your function returned a single array; it must return the pair (W, b), e.g. `return W, b`."
+        )
+    if value is None:
+        raise Fail("Your function returned None: did you forget `return W, b`?")
+    if not isinstance(value, (tuple, list)):
+        raise Fail(f"Your function must return the pair (W, b); it returned a {type(value).__name__}.")
+    if len(value) != 2:
+        raise Fail(f"Your function must return exactly two things, (W, b); it returned {len(value)}.")
+    return value[0], value[1]
+
+
+@register(
+    id="linear_collapse",
+    lesson="01",
+    answer_name="collapse",
+    kind="function",
+    title="Two stacked affine layers are one affine layer: find its W and b",
+    section="1.2",
+    hints=(
+        "Write the two layers one after the other: h = W1 @ x + b1, then y = W2 @ h + b2. "
+        "Substitute h into the second line.",
+        "Expand W2 @ (W1 @ x + b1) + b2 and collect the part that multiplies x (that is W) "
+        "and the part that does not (that is b).",
+        "Check the shapes: W1 is (h, d), W2 is (k, h), so W must be (k, d) and b must have k entries.",
+    ),
+)
+def check_linear_collapse(answer: Any) -> tuple[str, str]:
+    """W = W2 @ W1 and b = W2 @ b1 + b2, on square and rectangular random layers."""
+    f = require_function(answer, signature="collapse(W1, b1, W2, b2)")
+    rng = np.random.default_rng(1)
+    # Square first (so order mistakes give numbers, not shape errors), then rectangular.
+    for d, h, k in ((3, 3, 3), (3, 5, 2), (4, 2, 1)):
+        W1, b1 = rng.normal(size=(h, d)), rng.normal(size=h)
+        W2, b2 = rng.normal(size=(k, h)), rng.normal(size=k)
+        desc = f"with W1 of shape ({h}, {d}), b1 ({h},), W2 ({k}, {h}), b2 ({k},)"
+        run = call(f, W1.copy(), b1.copy(), W2.copy(), b2.copy(), call_desc=desc, notes=_SHAPE_NOTES)
+        W_got, b_got = _pair(run.value)
+        W = as_array(W_got, what="the W your function returned")
+        b = as_array(b_got, what="the b your function returned")
+        W_ref, b_ref = W2 @ W1, W2 @ b1 + b2
+        if not matches(W, W_ref, rtol=1e-9, atol=1e-12):
+            if matches(W, W1 @ W2) and not matches(W_ref, W1 @ W2):
+                raise Fail(
+                    "W is the product in the wrong order. The first layer acts first, so in "
+                    f"W2 @ (W1 @ x) the first layer's matrix stands on the right ({desc})."
+                )
+            if matches(W, W_ref.T):
+                raise Fail(f"W is transposed: it must have shape ({k}, {d}): k outputs, d inputs ({desc}).")
+            if W.shape != W_ref.shape:
+                raise Fail(
+                    f"W has shape {W.shape}; the single equivalent layer maps d = {d} inputs to "
+                    f"k = {k} outputs, so W must have shape ({k}, {d}) ({desc})."
+                )
+            mismatch = find_mismatch(W, W_ref, rtol=1e-9, atol=1e-12)
+            raise Fail(
+                describe_mismatch(mismatch, what="W", context=desc) if mismatch else "W is not correct."
+            )
+        if not matches(b, b_ref, rtol=1e-9, atol=1e-12):
+            if matches(b, b2):
+                raise Fail(
+                    "b is only b2: the first layer's bias b1 also passes through the second layer, "
+                    f"so it contributes to b too ({desc})."
+                )
+            if b.shape == b_ref.shape and matches(b, b1 + b2) and not matches(b_ref, b1 + b2):
+                raise Fail(
+                    "b = b1 + b2 forgets that b1 is multiplied by the second layer's weights on "
+                    f"its way through ({desc})."
+                )
+            if b.shape == b_ref.shape and matches(b, W2 @ b1) and not matches(b_ref, W2 @ b1):
+                raise Fail(f"b is missing the second layer's own bias b2 ({desc}).")
+            if b.shape != b_ref.shape:
+                raise Fail(
+                    f"b has shape {b.shape}; it must have one entry per output: shape ({k},) ({desc})."
+                )
+            mismatch = find_mismatch(b, b_ref, rtol=1e-9, atol=1e-12)
+            raise Fail(
+                describe_mismatch(mismatch, what="b", context=desc) if mismatch else "b is not correct."
+            )
+    return "passed", (
+        "Correct! For every test (square and rectangular layers), W @ x + b equals "
+        "W2 @ (W1 @ x + b1) + b2: two affine layers collapse to one."
+    )
+
+
+# ----------------------------------------------------------------------------- step_gradient
+register(
+    id="step_gradient",
+    lesson="01",
+    answer_name="step_grad_w",
+    kind="number",
+    title="The gradient that a step activation passes back",
+    section="1.3",
+    checker=number_checker(
+        0.0,
+        atol=1e-12,
+        mistakes=(
+            Mistake(
+                4.0,
+                "You treated the step's derivative as 1, as if the activation were the identity. "
+                "The step is flat everywhere except at 0, so at z = w·x + b = 1.1 its derivative "
+                "is 0, and the chain rule multiplies everything by it.",
+            ),
+            Mistake(
+                2.0,
+                "2 is dL/dŷ = 2(ŷ − y) only. Keep going with the chain rule: through ŷ = step(z) "
+                "(what is step'(z) at z = 1.1?) and then through z = w·x + b.",
+            ),
+            Mistake(
+                1.0, "1 is the loss L itself (or the prediction ŷ), not its derivative with respect to w."
+            ),
+            Mistake(
+                -4.0,
+                "You treated the step's derivative as 1 (and flipped a sign): the step is flat "
+                "away from 0, so its derivative at z = 1.1 is 0.",
+            ),
+        ),
+    ),
+    hints=(
+        "Chain rule: dL/dw = dL/dŷ · dŷ/dz · dz/dw with z = w·x + b.",
+        "Compute z = 0.5·2 + 0.1 first. What is the slope of the step function at that z?",
+        "The step is constant on both sides of 0: its slope is 0 at every z ≠ 0.",
+    ),
+)
+
+# ----------------------------------------------------------------------------- xor_separable
+XOR_OPTIONS: dict[str, str] = {
+    "a": "A single perceptron (one linear layer followed by a step) can learn XOR if it trains long enough.",
+    "b": "No single straight line separates the two classes.",
+    "c": "Two stacked linear layers without an activation between them can solve XOR.",
+    "d": "XOR becomes linearly separable once the inputs are rescaled to [-1, 1].",
+}
+"""The statements of ``xor_separable``; print them with ``EXERCISES["xor_separable"].format_options()``."""
+
+register(
+    id="xor_separable",
+    lesson="01",
+    answer_name="xor_choice",
+    kind="choice",
+    title="Which statement about XOR is true?",
+    section="1.5",
+    options=XOR_OPTIONS,
+    checker=choice_checker(
+        "b",
+        XOR_OPTIONS,
+        feedback={
+            "a": "a perceptron's decision boundary is one straight line, and no straight line puts "
+            "(0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the other — training longer "
+            "cannot fix that (Minsky and Papert, 1969).",
+            "c": "two linear layers collapse to one linear layer (see linear_collapse), whose "
+            "boundary is still one straight line.",
+            "d": "rescaling (an affine map of the inputs) moves the four points but keeps straight "
+            "lines straight, so the classes stay inseparable by a line.",
+        },
+    ),
+    hints=(
+        "Draw the four points (0,0), (0,1), (1,0), (1,1) and colour them by their XOR value.",
+        "Try to draw one straight line with both points of class 1 on one side and both points "
+        "of class 0 on the other.",
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- relu_hat
+def _hat(x: np.ndarray) -> np.ndarray:
+    relu = activation("relu")
+    return relu(x + 1.0) - 2.0 * relu(x) + relu(x - 1.0)
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return activation("relu")(x)
+
+
+register(
+    id="relu_hat",
+    lesson="01",
+    answer_name="hat",
+    kind="function",
+    title="Build the hat function from ReLUs",
+    section="1.7",
+    checker=elementwise_checker(
+        _hat,
+        name="hat",
+        signature="hat(x)",
+        grid=np.arange(-60, 61) / 20.0,  # -3 ... 3 in steps of 0.05, with -1, 0 and 1 exactly
+        mistakes=(
+            Mistake(
+                lambda x: _relu(x + 1.0) - 2.0 * _relu(x),
+                "For x > 1 your function keeps going down and becomes negative: one more ReLU, "
+                "starting at x = 1, must cancel the downward slope.",
+            ),
+            Mistake(
+                lambda x: _relu(x + 1.0) - _relu(x),
+                "Your function stays at 1 for x > 0. After the peak at 0 the slope must change "
+                "from +1 to −1 — a change of −2 — and back to 0 at x = 1.",
+            ),
+            Mistake(
+                lambda x: 1.0 - np.abs(x),
+                "Your function is negative outside [−1, 1]; the hat is 0 there (and should be "
+                "built from ReLUs).",
+            ),
+        ),
+    ),
+    hints=(
+        "A sum of shifted ReLUs is piecewise linear; each relu(x − c) adds its coefficient to "
+        "the slope from x = c on.",
+        "The hat's slope is 0, then +1 from x = −1, then −1 from x = 0, then 0 again from x = 1.",
+        "So the slope changes by +1 at −1, by −2 at 0 and by +1 at 1: one ReLU per change.",
+    ),
+)

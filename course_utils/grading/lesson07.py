@@ -1,0 +1,243 @@
+"""Exercises of lesson 07, *Choosing an activation* (in notebook order).
+
+| id | answer name | kind |
+|---|---|---|
+| ``output_activation_multiclass`` | ``output_choice`` | choice (a-d, :data:`OUTPUT_OPTIONS`) |
+| ``selu_init`` | ``selu_init_choice`` | choice (a-d, :data:`SELU_INIT_OPTIONS`) |
+| ``not_zero_centred`` | ``not_zero_centred_choice`` | choice (a-d, :data:`ZERO_CENTRED_OPTIONS`) |
+| ``properties_monotonic`` | ``monotonic_names`` | sequence of registry names |
+| ``leaky_relu_default`` | ``leaky_default`` | number: PyTorch's default negative slope |
+| ``fix_elu_snippet`` | ``elu_fixed`` | function ``(x, alpha=1.0)``: the article's ELU, fixed and stable |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .checkers import Mistake, activation, choice_checker, elementwise_checker, number_checker
+from .compare import type_name
+from .registry import register
+from .result import Fail, WrongType
+
+# ----------------------------------------------------------------------------- output layer
+OUTPUT_OPTIONS: dict[str, str] = {
+    "a": "ReLU, one unit per class",
+    "b": "softmax over one unit per class, trained with cross-entropy on the logits",
+    "c": "tanh, one unit per class",
+    "d": "SELU, one unit per class",
+}
+
+register(
+    id="output_activation_multiclass",
+    lesson="07",
+    answer_name="output_choice",
+    kind="choice",
+    title="The output activation of a classifier with one class out of k",
+    section="7.8",
+    options=OUTPUT_OPTIONS,
+    checker=choice_checker(
+        "b",
+        OUTPUT_OPTIONS,
+        feedback={
+            "a": "ReLU outputs are not probabilities: they do not sum to 1 and can all be 0.",
+            "c": "tanh outputs lie in (−1, 1) and do not sum to 1, so they are not class probabilities.",
+            "d": "SELU is a hidden-layer activation; its outputs are unbounded above and do not sum to 1.",
+        },
+    ),
+    hints=(
+        "The outputs should be probabilities of mutually exclusive classes.",
+        "Which function makes k positive numbers that sum to 1 (lesson 6)?",
+    ),
+)
+
+# ----------------------------------------------------------------------------- SELU init
+SELU_INIT_OPTIONS: dict[str, str] = {
+    "a": "He normal (variance 2 / n_in)",
+    "b": "Xavier/Glorot uniform (variance 2 / (n_in + n_out))",
+    "c": "LeCun normal (variance 1 / n_in)",
+    "d": "all weights zero",
+}
+
+register(
+    id="selu_init",
+    lesson="07",
+    answer_name="selu_init_choice",
+    kind="choice",
+    title="The initialisation SELU's self-normalisation assumes",
+    section="7.2",
+    options=SELU_INIT_OPTIONS,
+    checker=choice_checker(
+        "c",
+        SELU_INIT_OPTIONS,
+        feedback={
+            "a": "He init doubles the variance to make up for ReLU's zeroed half; SELU's α and λ "
+            "were derived for pre-activations with variance 1, which needs Var(w) = 1/n_in.",
+            "b": "Xavier averages fan-in and fan-out; SELU's fixed point (mean 0, variance 1) needs "
+            "Var(w) = 1/n_in exactly.",
+            "d": "All-zero weights make every unit identical (no symmetry breaking) and the signal 0.",
+        },
+    ),
+    hints=(
+        "SELU's constants make (mean 0, variance 1) a fixed point when each pre-activation has variance 1.",
+        "With standardised inputs, Var(z) = n_in · Var(w): which variance makes that 1?",
+    ),
+)
+
+# ----------------------------------------------------------------------------- zero-centred
+ZERO_CENTRED_OPTIONS: dict[str, str] = {
+    "a": "tanh",
+    "b": "sigmoid",
+    "c": "softsign",
+    "d": "identity",
+}
+
+register(
+    id="not_zero_centred",
+    lesson="07",
+    answer_name="not_zero_centred_choice",
+    kind="choice",
+    title="Which activation's outputs are not zero-centred?",
+    section="7.5",
+    options=ZERO_CENTRED_OPTIONS,
+    checker=choice_checker(
+        "b",
+        ZERO_CENTRED_OPTIONS,
+        feedback={
+            "a": "tanh is odd (tanh(−x) = −tanh(x)): its outputs are centred on 0.",
+            "c": "softsign x / (1 + |x|) is odd, with outputs in (−1, 1) centred on 0.",
+            "d": "The identity returns its input, which is centred whenever the input is.",
+        },
+    ),
+    hints=(
+        "Look at the zero-centred column of the properties table in lesson 7.",
+        "Which of these is always positive?",
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- monotonic
+def _candidate_names() -> tuple[str, ...]:
+    from course_utils.capstone import CANDIDATES
+
+    return tuple(c.activation for c in CANDIDATES)
+
+
+def _registry_name(item: Any) -> str:
+    from course_utils.activations import get
+
+    if not isinstance(item, str):
+        raise WrongType(f"Each entry must be an activation name (a string); one entry is {type_name(item)}.")
+    try:
+        return get(item).name
+    except ValueError as exc:
+        raise Fail(f"{item!r} is not an activation name ({exc}).") from None
+
+
+@register(
+    id="properties_monotonic",
+    lesson="07",
+    answer_name="monotonic_names",
+    kind="sequence",
+    title="Which of the eight compared activations are monotonic?",
+    section="7.5",
+    hints=(
+        "A function is monotonic when it never decreases as x grows.",
+        "Two of the eight dip below 0 and come back up (lesson 5).",
+        "List the registry names, e.g. ['sigmoid', 'tanh', ...]; the order does not matter.",
+    ),
+)
+def check_properties_monotonic(answer: Any) -> tuple[str, str]:
+    """A list/tuple/set of names; the set must equal the monotonic candidates of the registry."""
+    from course_utils.activations import get
+
+    if isinstance(answer, str) or not isinstance(answer, (list, tuple, set, frozenset, np.ndarray)):
+        raise WrongType(
+            "Expected a list of activation names, e.g. ['sigmoid', 'tanh']; the answer is "
+            f"{type_name(answer)}."
+        )
+    given = {_registry_name(item) for item in list(answer)}
+    names = _candidate_names()
+    outside = sorted(given - set(names))
+    if outside:
+        raise Fail(
+            f"Not among the eight compared activations: {', '.join(outside)} (they are {', '.join(names)})."
+        )
+    expected = {n for n in names if get(n).properties["monotonic"]}
+    extra = sorted(given - expected)
+    missing = sorted(expected - given)
+    if not extra and not missing:
+        return "passed", f"Correct! The monotonic ones are {', '.join(n for n in names if n in expected)}."
+    parts = []
+    if extra:
+        one = len(extra) == 1
+        parts.append(
+            f"Not monotonic: {', '.join(extra)} — {'it dips' if one else 'they dip'} below 0 for "
+            f"negative x and {'rises' if one else 'rise'} again (a minimum below 0)."
+        )
+    if missing:
+        one = len(missing) == 1
+        parts.append(
+            f"Missing: {', '.join(missing)} — {'it is' if one else 'they are'} monotonic too "
+            "(the derivative is never negative)."
+        )
+    raise Fail(" ".join(parts))
+
+
+# ----------------------------------------------------------------------------- leaky default
+register(
+    id="leaky_relu_default",
+    lesson="07",
+    answer_name="leaky_default",
+    kind="number",
+    title="PyTorch's default negative slope of LeakyReLU",
+    section="7.7",
+    checker=number_checker(
+        0.01,
+        what="PyTorch's default negative slope",
+        mistakes=(
+            Mistake(0.3, "0.3 is the Keras layer's default (LeakyReLU), not PyTorch's."),
+            Mistake(0.2, "0.2 is tf.nn.leaky_relu's default, not PyTorch's."),
+            Mistake(0.1, "0.1 is a common choice in articles, not PyTorch's default."),
+            Mistake(1.0, "1.0 is ELU's default α; Leaky ReLU's slope is much smaller."),
+        ),
+    ),
+    hints=(
+        "The course's registry follows PyTorch's names and defaults: look at leaky_relu.params.",
+        "It is the value of the original paper (Maas et al., 2013).",
+    ),
+)
+
+# ----------------------------------------------------------------------------- ELU snippet
+register(
+    id="fix_elu_snippet",
+    lesson="07",
+    answer_name="elu_fixed",
+    kind="function",
+    title="Fix the copied ELU snippet: correct and stable (no overflow warning)",
+    section="7.7",
+    checker=elementwise_checker(
+        activation("elu"),
+        name="ELU",
+        signature="elu_fixed(x, alpha=1.0)",
+        stable=True,
+        mistakes=(
+            Mistake(lambda x: np.where(x >= 0, x, 1.0), "For x < 0 ELU is α(eˣ − 1), not a constant."),
+            Mistake(
+                lambda x: np.where(x >= 0, x, np.exp(x)), "You forgot the − 1: ELU is α(eˣ − 1) for x < 0."
+            ),
+            Mistake(lambda x: np.maximum(x, 0.0), "That is ReLU; for x < 0 ELU is α(eˣ − 1)."),
+        ),
+        stability_advice=(
+            "np.where evaluates BOTH branches for every element, so np.exp(x) still runs on large "
+            "positive x. Clip its argument, np.minimum(x, 0), and use np.expm1 (accurate near 0). "
+            "See {section}."
+        ),
+    ),
+    hints=(
+        "First make it run: α(...) calls α; a multiplication sign is missing.",
+        "np.where computes both branches everywhere: exp(1000) still overflows in the branch you throw away.",
+        "np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0.0)))",
+    ),
+)
