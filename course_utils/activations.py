@@ -44,7 +44,6 @@ import difflib
 import math
 import numbers
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -217,6 +216,30 @@ def _sym_number(sp: Any, value: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 
 
+class Properties(dict):
+    """A read-only ``dict`` of an activation's properties (``output_range``, ``monotonic``, ...).
+
+    A real ``dict`` (so ``key in props``, ``props[key]`` and ``dict(props)`` all work) that
+    refuses changes, because the registry is shared by every lesson and grader.
+
+    Examples
+    --------
+    >>> props = Properties({"monotonic": True})
+    >>> props["monotonic"]
+    True
+    >>> props["monotonic"] = False
+    Traceback (most recent call last):
+    ...
+    TypeError: activation properties are read-only
+    """
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("activation properties are read-only")
+
+    __setitem__ = __delitem__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = __ior__ = _refuse  # type: ignore[assignment]
+
+
 class Activation:
     """One elementwise activation: value, derivative, SymPy form and properties together.
 
@@ -281,7 +304,7 @@ class Activation:
         self._grad = grad
         self._sympy = sympy
         self.latex = latex
-        self.properties: Mapping[str, Any] = MappingProxyType(dict(properties))
+        self.properties: Mapping[str, Any] = Properties(properties)
         self._params = dict(params or {})
         self._checks = dict(checks or {})
         self._kinks = kinks or (lambda **_: ())
@@ -423,7 +446,7 @@ class SoftmaxFunction:
             raise ValueError(f"name: expected softmax, log_softmax or softmin, got {name!r}")
         self.name = name
         self.latex = latex
-        self.properties = MappingProxyType(dict(properties))
+        self.properties = Properties(properties)
         self.description = description
 
     @property
@@ -1146,26 +1169,35 @@ def _build() -> dict[str, Activation]:
 #: Elementwise activations, name -> :class:`Activation`.
 ACTIVATIONS: dict[str, Activation] = _build()
 
-#: The softmax family, name -> :class:`SoftmaxFunction`.
+#: The softmax family, name -> :class:`SoftmaxFunction`. Properties describe output ``i`` as a
+#: function of its own logit ``x_i`` (the others fixed): softmax and log-softmax increase with
+#: it, softmin decreases (monotonic either way); the derivative of ``s_i`` is ``s_i (1 - s_i)``,
+#: which vanishes at both ends, while log-softmax's ``1 - s_i`` tends to 1 as ``x_i -> -inf``.
 SOFTMAX_FAMILY: dict[str, SoftmaxFunction] = {
     "softmax": SoftmaxFunction(
         "softmax",
         r"\operatorname{softmax}(x)_i = \frac{e^{x_i / T}}{\sum_j e^{x_j / T}}",
-        {"output_range": (0.0, 1.0), "cost": "exp, sum, division",
+        {"output_range": (0.0, 1.0), "zero_centred": False, "monotonic": True, "smooth": True,
+         "saturates_left": True, "saturates_right": True, "bounded_below": True,
+         "cost": "exp, sum, division",
          "typical_use": "output layer for multi-class classification; attention weights"},
         "Probabilities from logits; shift-invariant, so the maximum is subtracted first.",
     ),
     "log_softmax": SoftmaxFunction(
         "log_softmax",
         r"\log\operatorname{softmax}(x)_i = \frac{x_i}{T} - \log \sum_j e^{x_j / T}",
-        {"output_range": (-_INF, 0.0), "cost": "exp, sum, log",
+        {"output_range": (-_INF, 0.0), "zero_centred": False, "monotonic": True, "smooth": True,
+         "saturates_left": False, "saturates_right": True, "bounded_below": False,
+         "cost": "exp, sum, log",
          "typical_use": "log-probabilities for the cross-entropy loss (never log(softmax(x)))"},
         "Log-probabilities computed as shifted logits minus log-sum-exp.",
     ),
     "softmin": SoftmaxFunction(
         "softmin",
         r"\operatorname{softmin}(x)_i = \frac{e^{-x_i / T}}{\sum_j e^{-x_j / T}}",
-        {"output_range": (0.0, 1.0), "cost": "exp, sum, division",
+        {"output_range": (0.0, 1.0), "zero_centred": False, "monotonic": True, "smooth": True,
+         "saturates_left": True, "saturates_right": True, "bounded_below": True,
+         "cost": "exp, sum, division",
          "typical_use": "weights that favour the smallest values (soft nearest neighbour)"},
         "softmin(x) = softmax(-x).",
     ),
