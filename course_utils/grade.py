@@ -1,0 +1,1375 @@
+"""Grade a class: ``python -m course_utils.grade PATH... --out grades.csv``.
+
+Each PATH is a submitted exercise notebook or a folder searched recursively for them
+(``.ipynb_checkpoints`` and hidden folders are skipped). Every submission runs top to
+bottom in a fresh kernel, then its answers are graded by checkers loaded fresh from the
+grader's own files. The result is a CSV gradebook (one row per submission and exercise),
+one Markdown feedback file per submission and a class summary on the terminal::
+
+    python -m course_utils.grade submissions/ --out grades.csv -j 4 --timeout 60
+
+How a submission is run
+-----------------------
+* **Isolation.** The command starts ``-j`` long-lived worker processes (each pays the
+  ~1 s import of nbclient once) and hands them one submission at a time. Every submission
+  gets a fresh IPython kernel running the grader's own Python (``sys.executable -m
+  ipykernel_launcher``, never a kernelspec named in the notebook or installed by the
+  user). Kernel start-up dominates the cost of a submission, so each worker starts the
+  next kernel while the current notebook runs; that kernel has run no code when its
+  submission begins, and the first injected cell moves it into the notebook's folder (the
+  working directory). The kernel's stdout/stderr go to ``/dev/null`` and cell outputs are
+  dropped as they arrive, so a notebook printing gigabytes costs time, not memory.
+* **Watchdog.** The main process watches each worker: a worker that crashes (even one
+  killed by the notebook), or a submission that runs past its wall-clock cap
+  (``--submission-timeout``, by default generous: twice the cell timeout for every cell
+  and check plus two minutes), is killed together with its kernel's process group; the
+  submission still gets its rows, saying why. A fresh worker takes over the next
+  submission. A notebook that crashes, hangs or kills its worker cannot stop the
+  gradebook from being written.
+* **Cells.** nbclient runs every code cell with ``allow_errors=True`` and a per-cell
+  ``--timeout``: a cell that runs past it is interrupted (``interrupt_on_timeout``: a
+  ``KeyboardInterrupt`` in the kernel) and execution goes on with the next cell, as after
+  a cell that raises. A cell that ignores the interrupt for another full timeout stops
+  the kernel: its answers are then reported as not gradable, with that reason (this
+  overrides nbclient's timeout handler; were it renamed upstream, the wall-clock cap
+  would still end such a submission). A kernel
+  that dies (``os._exit``, a segfault, ``exit()``) gives rows saying "the kernel died
+  while running cell N".
+
+How answers are graded, and why this way
+----------------------------------------
+The checkers run *inside the submission's kernel*, because most answers are functions
+that close over the student's own globals and cannot be shipped to another process
+faithfully. What makes this safe against a student who redefines ``check``, patches
+``course_utils.grading`` (a checker, an ``EXERCISES`` entry, ``CheckResult``), plants a
+fake ``course_utils`` package on ``sys.path`` or pastes fake "passed" output is *when* and
+*where* the grader's code is loaded:
+
+1. Before the first student cell, an injected cell (not stored in the kernel's history)
+   removes every ``course_utils*`` entry from ``sys.modules``, imports
+   ``course_utils.grading`` (and the lesson's exercise records) afresh from the grader's
+   own package folder, keeps those module objects *privately* in a closure and takes them
+   out of ``sys.modules`` again. At that moment no student code has run, so the import
+   machinery, ``open`` and ``json`` are untouched. The student's own
+   ``import course_utils`` later builds a separate copy, which the student may patch at
+   will: the grader never looks at it.
+2. After the last student cell, one injected cell per exercise looks up the exercise's
+   ``answer_name`` in the notebook's namespace and calls the *private* ``check`` (its own
+   per-call time limit applies, and the cell itself runs under the cell timeout). During
+   that call the private modules are swapped into ``sys.modules``, so checkers that import
+   course modules lazily get the private copies too. A missing name is "not_attempted"
+   with a message saying the variable was not found.
+3. The verdict is appended as JSON to a result file whose random path only the private
+   closure knows, and the worker reads that file. Cell output (stdout, displays, stored
+   outputs in the submitted file) is never parsed, so fake output earns nothing. The
+   worker also takes each exercise's ``max_points`` from its own copy of the registry and
+   clips the points to it; an exercise without a verdict scores 0.
+
+Every failure is closed: a checker that cannot be reached, raises or is interrupted gives
+``"error"`` with 0 points. The threat model is a student editing cells, not one attacking
+the grading machine: a notebook can still run arbitrary code (delete files, patch NumPy,
+search the process memory for the grader's closure). Grade untrusted submissions inside a
+container or JupyterHub when that matters.
+
+Exit status: 0 whatever the submissions did; 2 for a usage error (no notebooks found, a
+bad ``-j`` or ``--timeout``, an unknown ``--lesson``, an unwritable ``--out``); 1 if the
+grader's own checkers cannot be imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import queue
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from course_utils.gradebook import (
+    NO_EXERCISE,
+    STATUSES,
+    GradeRow,
+    class_summary,
+    clip_message,
+    write_csv,
+    write_feedback,
+)
+
+__all__ = [
+    "GradeRow",
+    "Submission",
+    "find_notebooks",
+    "grade",
+    "grader_kernel_manager",
+    "main",
+    "read_submission",
+    "submission_names",
+]
+
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
+"""Submissions larger than this are not run (a row says so)."""
+
+GRADER_SETUP_TIMEOUT = 120
+"""Seconds allowed to the injected cell that loads the grader's checkers in the kernel."""
+
+CHECK_TIMEOUT_FLOOR = 30
+"""Minimum seconds for one injected grading cell (``check`` has its own 10 s limit inside)."""
+
+STARTUP_MARGIN = 120
+"""Seconds added to the default wall-clock cap of a submission (kernel start, imports)."""
+
+_PACKAGE_PARENT = str(Path(__file__).absolute().parent.parent)
+_KERNEL_NAME = "course-utils-grader"
+
+
+# --------------------------------------------------------------------------------------------
+# Finding and reading submissions (main process)
+# --------------------------------------------------------------------------------------------
+
+
+class UsageError(Exception):
+    """A problem with the command line (exit status 2)."""
+
+
+class GradingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`grade`; ``rows`` holds every row, finished or not."""
+
+    def __init__(self, rows: list[GradeRow]) -> None:
+        super().__init__("grading was interrupted")
+        self.rows = rows
+
+
+@dataclass
+class Submission:
+    """One notebook to grade.
+
+    Attributes
+    ----------
+    path : Path
+        Absolute path of the file.
+    name : str
+        Its path relative to the common parent of the given PATHs, with POSIX slashes.
+    lesson : str or None
+        Two-digit lesson number, or None when unknown.
+    problem : str or None
+        Why the notebook cannot be run (empty, corrupt, too large...), or None.
+    code_cells : int
+        Number of code cells (sets the wall-clock cap).
+    exercises : list of (str, float)
+        The lesson's exercise ids and their points, in notebook order.
+    notes : list of str
+        What happened while the notebook ran (for the feedback file).
+    """
+
+    path: Path
+    name: str
+    lesson: str | None = None
+    problem: str | None = None
+    code_cells: int = 0
+    exercises: list[tuple[str, float]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _is_hidden(part: str) -> bool:
+    return part.startswith(".")
+
+
+def find_notebooks(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The notebooks named by ``paths``: files as given, folders searched recursively.
+
+    Hidden folders (``.ipynb_checkpoints``, ``.git``...) are skipped, symbolic links to
+    folders are not followed, and a file reached twice is listed once.
+
+    Parameters
+    ----------
+    paths : sequence of path-like
+        Notebook files or folders.
+
+    Returns
+    -------
+    list of Path
+        Absolute paths, sorted within each folder.
+
+    Raises
+    ------
+    UsageError
+        If a path does not exist.
+    """
+    found: list[Path] = []
+    seen: set[str] = set()
+
+    def add(path: Path) -> None:
+        key = os.path.normcase(os.path.realpath(path))
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
+                for name in sorted(files):
+                    if name.lower().endswith(".ipynb") and not _is_hidden(name):
+                        add(Path(folder) / name)
+        elif path.is_file():
+            add(path)
+        else:
+            raise UsageError(f"PATH {str(given)!r} does not exist")
+    return found
+
+
+def submission_names(paths: Sequence[str | os.PathLike[str]], notebooks: Sequence[Path]) -> list[str]:
+    """Each notebook's path relative to the common parent of ``paths`` (POSIX slashes).
+
+    A folder PATH is its own parent; a file PATH's parent is its folder.
+
+    Examples
+    --------
+    >>> submission_names(["/c/class 1"], [Path("/c/class 1/a.ipynb"), Path("/c/class 1/b/c.ipynb")])
+    ['a.ipynb', 'b/c.ipynb']
+    >>> submission_names(["/c/x/a.ipynb", "/c/y"], [Path("/c/x/a.ipynb"), Path("/c/y/a.ipynb")])
+    ['x/a.ipynb', 'y/a.ipynb']
+    """
+    roots = []
+    for given in paths:
+        absolute = os.path.abspath(given)
+        if os.path.isfile(absolute) or (
+            not os.path.isdir(absolute) and absolute.lower().endswith(".ipynb")
+        ):
+            absolute = os.path.dirname(absolute)
+        roots.append(absolute)
+    try:
+        base = os.path.commonpath(roots) if roots else ""
+    except ValueError:  # different drives on Windows
+        base = ""
+    names = []
+    for notebook in notebooks:
+        absolute = os.path.abspath(notebook)
+        relative = os.path.relpath(absolute, base) if base else absolute
+        names.append(Path(relative).as_posix())
+    return names
+
+
+def _normalise_lesson(value: object) -> str | None:
+    from course_utils.course import lesson
+
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return lesson(value).number  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def _first_line(source: str, width: int = 50) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= width else line[: width - 1] + "…"
+    return ""
+
+
+def read_submission(path: Path, name: str, forced_lesson: str | None) -> Submission:
+    """Read a notebook's lesson and size without running it.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    name : str
+        Its name in the gradebook.
+    forced_lesson : str or None
+        ``--lesson``: overrides the notebook's metadata.
+
+    Returns
+    -------
+    Submission
+        With ``problem`` set when the file cannot be run.
+    """
+    sub = Submission(path=path, name=name, lesson=forced_lesson)
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            sub.problem = (
+                f"the file is {size / 2**20:.0f} MB, more than the {MAX_NOTEBOOK_BYTES // 2**20} MB "
+                "a notebook may have; clear its outputs and submit again"
+            )
+            return sub
+        raw = path.read_bytes()
+    except OSError as exc:
+        sub.problem = f"the file could not be read: {exc.strerror or exc}"
+        return sub
+    if not raw.strip():
+        sub.problem = "the file is empty (0 bytes)" if not raw else "the file holds only whitespace"
+        return sub
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        sub.problem = f"the file is not UTF-8 text, so not a notebook ({exc.reason} at byte {exc.start})"
+        return sub
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        sub.problem = (
+            f"the file is not valid JSON, so not a readable notebook ({exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}); it may have been cut short or edited by hand"
+        )
+        return sub
+    except RecursionError:
+        sub.problem = "the file is not a readable notebook (JSON nested too deeply)"
+        return sub
+    cells = data.get("cells") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not (isinstance(cells, list) or "worksheets" in data):
+        sub.problem = "the file is JSON but not a Jupyter notebook (it has no list of cells)"
+        return sub
+    if isinstance(cells, list):
+        sub.code_cells = sum(isinstance(c, dict) and c.get("cell_type") == "code" for c in cells)
+    else:
+        sub.code_cells = 200
+    if forced_lesson is None:
+        metadata = data.get("metadata")
+        info = metadata.get("course_utils") if isinstance(metadata, dict) else None
+        value = info.get("lesson") if isinstance(info, dict) else None
+        if value is None:
+            sub.problem = (
+                "the notebook does not say which lesson it belongs to (no "
+                'metadata["course_utils"]["lesson"]); grade it with --lesson NN'
+            )
+            return sub
+        sub.lesson = _normalise_lesson(value)
+        if sub.lesson is None:
+            sub.problem = (
+                f"the notebook's metadata names lesson {value!r}, which is not a lesson of this "
+                "course; grade it with --lesson NN"
+            )
+    return sub
+
+
+def _lesson_exercises(lesson: str) -> list[tuple[str, float]]:
+    from course_utils.grading import exercises_for_lesson
+
+    return [(ex.id, float(ex.points)) for ex in exercises_for_lesson(lesson)]
+
+
+# --------------------------------------------------------------------------------------------
+# Kernel side: the injected cells
+# --------------------------------------------------------------------------------------------
+
+_KERNEL_SETUP = r'''
+import builtins
+import importlib
+import json
+import os
+import sys
+
+from IPython import get_ipython
+
+_open, _dumps, _str, _float, _sorted = builtins.open, json.dumps, str, float, sorted
+_modules = sys.modules
+_ns = get_ipython().user_ns
+
+
+def _ours(name):
+    return name == "course_utils" or name.startswith("course_utils.")
+
+
+def _take():
+    return {name: _modules.pop(name) for name in _sorted(n for n in _modules if _ours(n))}
+
+
+# The grader's own modules load from the grader's package folder and site-packages only,
+# never from the working directory, which students share (a planted numpy.py stays inert).
+_student_path = sys.path
+sys.path = [_P["package_parent"], *(p for p in sys.path if p not in ("", "."))]
+_private = {}
+_load_error = None
+_saved = _take()
+try:
+    _grading = importlib.import_module("course_utils.grading")
+    _grading.exercises_for_lesson(_P["lesson"])
+    _check, _exercises = _grading.check, _grading.EXERCISES
+except BaseException as exc:
+    _load_error = f"{type(exc).__name__}: {exc}"
+finally:
+    _private.update(_take())
+    _modules.update(_saved)
+    _import_state = (list(sys.meta_path), list(sys.path_hooks), list(sys.path), None)
+    sys.path = _student_path
+    importlib.invalidate_caches()
+    os.chdir(_P["cwd"])
+
+
+def _swap_import_state(state):
+    old = (sys.meta_path, sys.path_hooks, sys.path, sys.path_importer_cache)
+    sys.meta_path, sys.path_hooks, sys.path, sys.path_importer_cache = state
+    return old
+
+
+def _grade(exercise_id):
+    record = {"exercise": exercise_id, "status": "error", "points": 0.0, "message": ""}
+    student = None
+    student_imports = None
+    try:
+        if _load_error is not None:
+            raise RuntimeError("the grader could not load its checkers: " + _load_error)
+        student = _take()
+        _modules.update(_private)
+        meta_path, path_hooks, path, _ = _import_state
+        student_imports = _swap_import_state((list(meta_path), list(path_hooks), list(path), {}))
+        name = _exercises[exercise_id].answer_name
+        if name not in _ns:
+            record["status"] = "not_attempted"
+            record["message"] = (
+                f"`{name}` was not found after running the notebook: its cell was deleted, "
+                "renamed or stopped with an error before defining it"
+            )
+        else:
+            result = _check(exercise_id, _ns[name])
+            record["status"] = _str(result.status)
+            record["points"] = _float(result.points)
+            record["message"] = _str(result.message)[:4000]
+    except KeyboardInterrupt:
+        record.update(status="error", points=0.0, message=(
+            f"checking this answer was interrupted: it ran past the {_P['check_timeout']} s limit "
+            "(or raised KeyboardInterrupt)"))
+    except BaseException as exc:
+        record.update(status="error", points=0.0,
+                      message=f"the answer could not be checked: {type(exc).__name__}: {exc}"[:4000])
+    finally:
+        if student_imports is not None:
+            _swap_import_state(student_imports)
+        if student is not None:
+            _private.update(_take())
+            _modules.update(student)
+        with _open(_P["out_path"], "a", encoding="utf-8") as fh:
+            fh.write(_dumps(record) + "\n")
+
+
+setattr(sys, _P["entry"], _grade)
+'''
+
+
+def _setup_cell_source(params: dict[str, Any]) -> str:
+    """The injected first cell: runs :data:`_KERNEL_SETUP` in a private namespace."""
+    return (
+        f"exec(compile({_KERNEL_SETUP!r}, '<course_utils grader>', 'exec'), "
+        f"{{'__name__': '__course_utils_grader__', '_P': {params!r}}})"
+    )
+
+
+def _check_cell_source(entry: str, exercise_id: str) -> str:
+    return f"__import__('sys').__dict__[{entry!r}]({exercise_id!r})"
+
+
+# --------------------------------------------------------------------------------------------
+# Worker process: runs one submission at a time in a fresh kernel
+# --------------------------------------------------------------------------------------------
+
+
+class _StuckCell(Exception):
+    """A cell ignored the interrupt sent at its timeout."""
+
+
+def _kernel_env(ipython_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH", "")) if p)
+    env["MPLBACKEND"] = "Agg"
+    env["IPYTHONDIR"] = ipython_dir
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env.pop("JPY_PARENT_PID", None)
+    return env
+
+
+def _kill_group(pid: int | None) -> None:
+    """Kill a process and, on POSIX, the process group (session) it leads."""
+    if not pid:
+        return
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        pass
+
+
+def grader_kernel_manager() -> Any:
+    """A kernel manager whose kernel runs this very Python, whatever kernelspecs are installed.
+
+    The kernel is ``sys.executable -m ipykernel_launcher`` with an in-memory history, so a
+    submission never depends on (or is broken by) a user's stale ``python3`` kernelspec.
+
+    Returns
+    -------
+    jupyter_client.manager.AsyncKernelManager
+    """
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    class GraderSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[
+                    sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                    "--HistoryManager.hist_file=:memory:",
+                ],
+                display_name="course_utils grader (the grader's own Python)",
+                language="python",
+            )
+
+    return AsyncKernelManager(kernel_name=_KERNEL_NAME, kernel_spec_manager=GraderSpecs())
+
+
+async def _launch_kernel(ipython_root: str, cwd: str) -> Any:
+    """Launch a fresh grader kernel process; return its manager (the kernel is still booting).
+
+    Each kernel gets its own empty ``IPYTHONDIR`` under ``ipython_root``, so no notebook can
+    plant an IPython start-up file that would run in the kernels graded after it.
+    """
+    km = grader_kernel_manager()
+    ipython_dir = tempfile.mkdtemp(prefix="kernel-", dir=ipython_root)
+    await km.start_kernel(
+        env=_kernel_env(ipython_dir), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return km
+
+
+async def _connect_kernel(km: Any) -> tuple[Any, Any]:
+    """Connect a client to a launched kernel and wait until it answers; return ``(km, kc)``."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=60)
+    except BaseException:
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+        raise
+    kc.allow_stdin = False
+    return km, kc
+
+
+async def _start_kernel(ipython_root: str, cwd: str) -> tuple[Any, Any]:
+    """Start a fresh grader kernel and a client connected to it; return ``(km, kc)``."""
+    return await _connect_kernel(await _launch_kernel(ipython_root, cwd))
+
+
+async def _grade_in_kernel(
+    job: dict[str, Any],
+    send: Callable[[dict[str, Any]], None],
+    kernel: tuple[Any, Any] | None = None,
+) -> None:
+    """Run one notebook and grade it (in a worker process).
+
+    Parameters
+    ----------
+    job : dict
+        ``path``, ``lesson``, ``exercises`` (list of ``[id, max_points]``), ``timeout``,
+        ``work_dir`` and ``ipython_dir``.
+    send : callable
+        Reports events to the main process.
+    kernel : (km, kc), optional
+        A kernel started by :func:`_start_kernel` that has run no code yet; by default one
+        is started here. Either way it is shut down at the end.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+
+    timeout = int(job["timeout"])
+    notes: list[str] = []
+
+    def note(text: str) -> None:
+        if len(notes) < 20:
+            notes.append(clip_message(text, 300))
+        elif len(notes) == 20:
+            notes.append("(more messages left out)")
+
+    def done(problem: str | None) -> None:
+        send({"event": "done", "problem": problem, "notes": notes})
+
+    path = Path(job["path"])
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        nb = nbformat.reads(text, as_version=4)
+        cells = list(nb.cells)
+        for cell in cells:
+            if not isinstance(cell.get("source", ""), str):
+                cell["source"] = "".join(cell.get("source") or [])
+            cell.setdefault("source", "")
+            cell.setdefault("metadata", nbformat.NotebookNode())
+            if cell.get("cell_type") == "code":
+                cell["outputs"] = []
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the student's problem
+        done(f"the file is not a readable notebook: {type(exc).__name__}: {exc}")
+        return
+
+    class GradingClient(NotebookClient):
+        """nbclient that drops every output and gives up on cells that ignore interrupts."""
+
+        def output(self, outs: Any, msg: Any, display_id: Any, cell_index: int) -> None:
+            return None
+
+        def handle_comm_msg(self, outs: Any, msg: Any, cell_index: int) -> None:
+            return None
+
+        async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
+            key = id(cell)
+            timed_out[key] = timed_out.get(key, 0) + 1
+            if timed_out[key] > 1:
+                raise _StuckCell()
+            return await super()._async_handle_timeout(timeout, cell)
+
+    timed_out: dict[int, int] = {}
+    replies: dict[int, dict[str, Any]] = {}
+
+    def on_cell_executed(cell: Any = None, cell_index: int = 0, execute_reply: Any = None, **_: Any) -> None:
+        if isinstance(execute_reply, dict):
+            replies[id(cell)] = execute_reply.get("content") or {}
+
+    folder = str(path.parent)
+    if kernel is not None and not await kernel[0].is_alive():
+        kernel[1].stop_channels()
+        kernel = None
+    try:
+        km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder)
+    except Exception as exc:  # noqa: BLE001
+        done(f"the kernel did not start: {type(exc).__name__}: {exc}")
+        return
+    client = GradingClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        interrupt_on_timeout=True,
+        allow_errors=True,
+        startup_timeout=60,
+        shutdown_kernel="immediate",
+        iopub_timeout=4,
+        raise_on_iopub_timeout=False,
+        record_timing=False,
+        store_widget_state=False,
+        resources={"metadata": {"path": folder}},
+        on_cell_executed=on_cell_executed,
+    )
+    client.kc = kc
+    work = Path(job["work_dir"])
+    token = secrets.token_hex(16)
+    out_path = work / f"result-{token}.jsonl"
+    entry = f"_course_utils_grader_{token}"
+    params = {
+        "package_parent": _PACKAGE_PARENT,
+        "lesson": job["lesson"],
+        "out_path": str(out_path),
+        "entry": entry,
+        "check_timeout": max(timeout, CHECK_TIMEOUT_FLOOR),
+        "cwd": folder,
+    }
+    exercises = [ex for ex, _ in job["exercises"]]
+    problem: str | None = None
+    kernel_pid: int | None = None
+    offset = 0
+
+    def read_results() -> None:
+        nonlocal offset
+        try:
+            with open(out_path, encoding="utf-8") as fh:
+                fh.seek(offset)
+                for line in fh.read(10_000_000).splitlines():
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(record, dict) and record.get("exercise") in exercises:
+                        send({"event": "result", **record})
+                offset = fh.tell()
+        except OSError:
+            pass
+
+    async def run_injected(source: str, seconds: int) -> dict[str, Any]:
+        cell = nbformat.v4.new_code_cell(source)
+        nb.cells.append(cell)  # nbclient stores the executed cell back at its index
+        client.timeout = seconds
+        try:
+            await client.async_execute_cell(cell, len(nb.cells) - 1, store_history=False)
+        finally:
+            client.timeout = timeout
+        return replies.get(id(cell), {})
+
+    try:
+        kernel_pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        send({"event": "kernel", "pid": kernel_pid})
+        async with client.async_setup_kernel(cleanup_kc=True):
+            try:
+                setup_seconds = max(timeout, GRADER_SETUP_TIMEOUT)
+                reply = await run_injected(_setup_cell_source(params), setup_seconds)
+                if reply.get("status") == "error":
+                    note(f"the grader's set-up cell failed: {reply.get('ename')}: {reply.get('evalue')}")
+            except DeadKernelError:
+                problem = "the kernel died while the grader was loading its checkers"
+            except _StuckCell:
+                problem = "the grader could not load its checkers in time"
+            for index, cell in enumerate(cells):
+                if problem is not None:
+                    break
+                if cell.get("cell_type") != "code" or not str(cell.get("source", "")).strip():
+                    continue
+                label = f"cell {index + 1} (`{_first_line(cell['source'])}`)"
+                send({"event": "cell", "label": label})
+                try:
+                    await client.async_execute_cell(cell, index, store_history=True)
+                except DeadKernelError:
+                    problem = f"the kernel died while running {label}; later cells did not run"
+                    break
+                except _StuckCell:
+                    problem = (
+                        f"{label} ran past the {timeout} s limit and did not stop when interrupted, "
+                        "so the kernel was stopped; later cells did not run"
+                    )
+                    break
+                except Exception as exc:  # noqa: BLE001 - a malformed cell must not stop the rest
+                    note(f"{label} could not be run: {type(exc).__name__}: {exc}")
+                    continue
+                content = replies.get(id(cell), {})
+                if timed_out.get(id(cell)):
+                    note(f"{label} ran past the {timeout} s limit and was interrupted")
+                elif content.get("status") == "error":
+                    note(f"{label} raised {content.get('ename')}: {content.get('evalue')}")
+            if problem is None and not await km.is_alive():
+                problem = "the kernel stopped after the last cell (does the notebook call exit()?)"
+            for exercise in exercises:
+                if problem is not None:
+                    break
+                send({"event": "cell", "label": f"the check of `{exercise}`"})
+                try:
+                    await run_injected(_check_cell_source(entry, exercise), params["check_timeout"])
+                except DeadKernelError:
+                    read_results()
+                    send({"event": "result", "exercise": exercise, "status": "error", "points": 0.0,
+                          "message": "the kernel died while this answer was being checked (does the "
+                                     "answer, or an earlier exit(), stop Python?)"})
+                    problem = f"not checked: the kernel died while checking `{exercise}`"
+                except _StuckCell:
+                    read_results()
+                    send({"event": "result", "exercise": exercise, "status": "error", "points": 0.0,
+                          "message": f"checking this answer ran past {params['check_timeout']} s and "
+                                     "did not stop when interrupted"})
+                    problem = f"not checked: the check of `{exercise}` could not be stopped"
+                read_results()
+    except DeadKernelError:
+        problem = problem or "the kernel died"
+    except Exception as exc:  # noqa: BLE001 - e.g. the kernel did not start
+        problem = problem or f"the notebook could not be run: {type(exc).__name__}: {exc}"
+    finally:
+        _kill_group(kernel_pid)
+        try:
+            out_path.unlink()
+        except OSError:
+            pass
+    done(problem)
+
+
+async def _serve(send: Callable[[dict[str, Any]], None], work_dir: str, ipython_dir: str) -> None:
+    """Serve jobs read from stdin, keeping one fresh kernel started ahead of the next job.
+
+    Kernel start-up dominates the time per submission, so while a notebook runs the next
+    kernel is already starting (in a neutral folder; the set-up cell moves it into the
+    notebook's folder). That kernel has run no code when its submission begins.
+    """
+    loop = asyncio.get_running_loop()
+
+    def report(km: Any) -> None:
+        send({"event": "spare", "pid": getattr(getattr(km, "provisioner", None), "pid", None)})
+
+    async def connect(km: Any) -> tuple[Any, Any]:
+        report(km)
+        return await _connect_kernel(km)
+
+    async def start() -> tuple[Any, Any]:
+        return await connect(await _launch_kernel(ipython_dir, work_dir))
+
+    def prestart() -> asyncio.Future[tuple[Any, Any]]:
+        return asyncio.ensure_future(start())
+
+    # The first kernel boots (a separate process) while this process pays its own imports
+    # and nbformat's validator set-up, once.
+    first = await _launch_kernel(ipython_dir, work_dir)
+    import nbclient  # noqa: F401
+    import nbformat
+
+    nbformat.reads(nbformat.writes(nbformat.v4.new_notebook()), as_version=4)
+    spare = asyncio.ensure_future(connect(first))
+    send({"event": "ready"})
+    try:
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            if not line.strip():
+                continue
+            job = json.loads(line)
+            try:
+                kernel = await spare
+            except Exception:  # noqa: BLE001 - start one inside the job instead, reporting why
+                kernel = None
+            spare = prestart()
+            try:
+                await _grade_in_kernel(job, send, kernel)
+            except Exception as exc:  # noqa: BLE001 - report, keep serving
+                failure = f"the grader failed: {type(exc).__name__}: {exc}"
+                send({"event": "done", "problem": failure, "notes": []})
+    finally:
+        try:  # let a kernel still starting finish, so that it can be stopped cleanly
+            km, kc = await asyncio.wait_for(spare, 60)
+        except BaseException:  # noqa: BLE001 - failed or timed out: nothing left to stop
+            pass
+        else:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+
+def _worker_main() -> None:
+    """Entry point of a worker process: read jobs (JSON lines) on stdin, report events.
+
+    Events go to a private copy of the original stdout; file descriptor 1 itself is pointed
+    at stderr, so nothing printed by libraries can corrupt the protocol. ``sys.argv[1:]``
+    is ``[work_dir, ipython_dir]``.
+    """
+    import logging
+
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    lock = threading.Lock()
+
+    def send(event: dict[str, Any]) -> None:
+        with lock:
+            protocol.write(json.dumps(event) + "\n")
+            protocol.flush()
+
+    logging.basicConfig(level=logging.CRITICAL)
+    if sys.platform == "win32":  # pragma: no cover - pyzmq's asyncio needs a selector loop
+        asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())  # type: ignore[attr-defined]
+    work_dir, ipython_dir = sys.argv[1], sys.argv[2]
+    asyncio.run(_serve(send, work_dir, ipython_dir))
+
+
+# --------------------------------------------------------------------------------------------
+# Main process: a watchdog per worker
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problem: str | None = None
+    notes: list[str] = field(default_factory=list)
+    worker_lost: bool = False
+    seconds: float | None = None
+
+
+class _Worker:
+    """A worker process and the thread reading its events."""
+
+    def __init__(self, work_dir: Path, ipython_dir: Path, number: int) -> None:
+        self.work_dir = work_dir
+        self.log_path = work_dir / f"worker-{number}.log"
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH", "")) if p)
+        env["PYTHONUNBUFFERED"] = "1"
+        popen_kw: dict[str, Any] = {}
+        if os.name == "posix":
+            popen_kw["start_new_session"] = True
+        else:  # pragma: no cover - Windows
+            popen_kw["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable, "-c", "from course_utils.grade import _worker_main; _worker_main()",
+                    str(work_dir), str(ipython_dir),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                cwd=work_dir,
+                env=env,
+                **popen_kw,
+            )
+        self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.ready = False
+        self.kernel_pid: int | None = None
+        self.spare_pid: int | None = None
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        try:
+            for raw in self.proc.stdout:
+                try:
+                    event = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(event, dict):
+                    self.events.put(event)
+        finally:
+            self.events.put(None)
+
+    def _log_tail(self) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return ""
+        return text.splitlines()[-1][:300] if text else ""
+
+    def _note_pids(self, event: dict[str, Any]) -> None:
+        pid = event.get("pid") if isinstance(event.get("pid"), int) else None
+        if event.get("event") == "spare":
+            self.spare_pid = pid
+        elif event.get("event") == "kernel":
+            self.kernel_pid = pid
+            if pid == self.spare_pid:
+                self.spare_pid = None
+
+    def kill(self) -> None:
+        _kill_group(self.kernel_pid)
+        _kill_group(self.spare_pid)
+        if os.name == "posix":
+            _kill_group(self.proc.pid)
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            pass
+
+    def close(self) -> None:
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.kill()
+
+    def grade(self, job: dict[str, Any], cap: float, stop: threading.Event) -> _Outcome:
+        """Run one job; never raises for anything the notebook does."""
+        started = time.monotonic()
+        outcome = self._grade(job, cap, stop)
+        if outcome.seconds is None:
+            outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _grade(self, job: dict[str, Any], cap: float, stop: threading.Event) -> _Outcome:
+        outcome = _Outcome()
+        if not self.ready:
+            deadline = time.monotonic() + 180
+            while not self.ready:
+                try:
+                    event = self.events.get(timeout=max(0.1, min(1.0, deadline - time.monotonic())))
+                except queue.Empty:
+                    if stop.is_set() or time.monotonic() > deadline:
+                        outcome.problem = "the grading process did not start in time"
+                        outcome.worker_lost = True
+                        return outcome
+                    continue
+                if event is None:
+                    tail = self._log_tail()
+                    outcome.problem = "the grading process could not start" + (f": {tail}" if tail else "")
+                    outcome.worker_lost = True
+                    return outcome
+                self._note_pids(event)
+                self.ready = event.get("event") == "ready"
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write((json.dumps(job) + "\n").encode("utf-8"))
+            self.proc.stdin.flush()
+        except OSError:
+            outcome.problem = "the grading process stopped before it could run the notebook"
+            outcome.worker_lost = True
+            return outcome
+        sent = time.monotonic()
+        deadline = sent + cap
+        where = "starting the kernel"
+        while True:
+            now = time.monotonic()
+            outcome.seconds = now - sent
+            remaining = deadline - now
+            if stop.is_set():
+                outcome.problem = "grading was interrupted"
+                outcome.worker_lost = True
+                return outcome
+            if remaining <= 0:
+                outcome.problem = (
+                    f"the whole notebook ran past the {cap:.0f} s limit for one submission while "
+                    f"{where}; it was stopped"
+                )
+                outcome.worker_lost = True
+                return outcome
+            try:
+                event = self.events.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                continue
+            outcome.seconds = time.monotonic() - sent
+            if event is None:
+                try:
+                    code = self.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    code = None
+                outcome.problem = (
+                    f"the grading process crashed (exit status {code}) while {where}"
+                    + (f": {self._log_tail()}" if self._log_tail() else "")
+                )
+                outcome.worker_lost = True
+                return outcome
+            kind = event.get("event")
+            self._note_pids(event)
+            if kind == "cell":
+                where = f"running {event.get('label')}"
+            elif kind == "result" and isinstance(event.get("exercise"), str):
+                outcome.results[event["exercise"]] = event
+            elif kind == "done":
+                outcome.problem = event.get("problem")
+                outcome.notes = [str(n) for n in event.get("notes") or []]
+                self.kernel_pid = None
+                return outcome
+
+
+def _rows_for(sub: Submission, outcome: _Outcome | None, seconds: float) -> list[GradeRow]:
+    """The gradebook rows of one submission."""
+    lesson = sub.lesson or ""
+    if not sub.exercises:
+        reason = sub.problem or f"no exercises are registered for lesson {lesson}"
+        return [GradeRow(sub.name, NO_EXERCISE, "error", 0, 0, reason, lesson, seconds)]
+    rows = []
+    for exercise, max_points in sub.exercises:
+        if sub.problem is not None:
+            rows.append(GradeRow(sub.name, exercise, "error", 0, max_points, sub.problem, lesson, seconds))
+            continue
+        result = (outcome.results if outcome else {}).get(exercise)
+        if result is None:
+            reason = (outcome.problem if outcome else None) or (
+                "the grader did not report a result for this answer"
+            )
+            rows.append(GradeRow(sub.name, exercise, "error", 0, max_points, reason, lesson, seconds))
+            continue
+        status = result.get("status")
+        message = str(result.get("message", ""))
+        try:
+            points = float(result.get("points", 0.0))
+        except (TypeError, ValueError):
+            points = 0.0
+        if status not in STATUSES:
+            status, message, points = "error", f"the checker returned an unknown status {status!r}", 0.0
+        if not math.isfinite(points):
+            points = 0.0
+        points = min(max(points, 0.0), max_points)
+        if status == "passed":
+            points = max_points if points <= 0 else points
+        message = clip_message(message)
+        rows.append(GradeRow(sub.name, exercise, status, points, max_points, message, lesson, seconds))
+    return rows
+
+
+def grade(
+    submissions: Sequence[Submission],
+    *,
+    jobs: int,
+    timeout: int,
+    submission_timeout: float | None = None,
+    progress: Callable[[Submission, list[GradeRow]], None] | None = None,
+) -> list[GradeRow]:
+    """Run and grade submissions with ``jobs`` parallel workers.
+
+    Parameters
+    ----------
+    submissions : sequence of Submission
+        As returned by :func:`read_submission`, with ``exercises`` filled in.
+    jobs : int
+        Parallel workers (each runs one kernel at a time).
+    timeout : int
+        Per-cell timeout in seconds.
+    submission_timeout : float, optional
+        Wall-clock cap for one submission; by default ``120 + 2 * timeout`` per code cell
+        and per exercise check.
+    progress : callable, optional
+        Called with each finished submission and its rows.
+
+    Returns
+    -------
+    list of GradeRow
+        In the order of ``submissions``, one row per exercise.
+    """
+    rows_by: dict[str, list[GradeRow]] = {}
+    work_dir = Path(tempfile.mkdtemp(prefix="course-utils-grade-"))
+    ipython_dir = work_dir / "ipython"
+    ipython_dir.mkdir()
+    pending: queue.Queue[Submission] = queue.Queue()
+    lock = threading.Lock()
+    stop = threading.Event()
+    workers: list[_Worker] = []
+
+    def finish(sub: Submission, rows: list[GradeRow]) -> None:
+        with lock:
+            rows_by[sub.name] = rows
+        if progress is not None:
+            progress(sub, rows)
+
+    runnable = []
+    for sub in submissions:
+        if sub.problem is not None or not sub.exercises:
+            finish(sub, _rows_for(sub, None, 0.0))
+        else:
+            runnable.append(sub)
+            pending.put(sub)
+
+    def slot(number: int) -> None:
+        worker: _Worker | None = None
+        try:
+            while not stop.is_set():
+                try:
+                    sub = pending.get_nowait()
+                except queue.Empty:
+                    break
+                if worker is None:
+                    worker = _Worker(work_dir, ipython_dir, number)
+                    with lock:
+                        workers.append(worker)
+                check_timeout = max(timeout, CHECK_TIMEOUT_FLOOR)
+                cap = submission_timeout or (
+                    STARTUP_MARGIN + 2 * timeout * sub.code_cells + 2 * check_timeout * len(sub.exercises)
+                )
+                job = {
+                    "path": str(sub.path),
+                    "lesson": sub.lesson,
+                    "exercises": sub.exercises,
+                    "timeout": timeout,
+                    "work_dir": str(work_dir),
+                    "ipython_dir": str(ipython_dir),
+                }
+                started = time.monotonic()
+                try:
+                    outcome = worker.grade(job, cap, stop)
+                except Exception as exc:  # noqa: BLE001 - never lose a submission's rows
+                    failure = f"the grader failed: {type(exc).__name__}: {exc}"
+                    outcome = _Outcome(problem=failure, worker_lost=True)
+                if outcome.worker_lost:
+                    worker.kill()
+                    worker = None
+                sub.notes = outcome.notes
+                seconds = outcome.seconds if outcome.seconds is not None else time.monotonic() - started
+                finish(sub, _rows_for(sub, outcome, seconds))
+        finally:
+            if worker is not None:
+                worker.close()
+
+    threads = [threading.Thread(target=slot, args=(i,), daemon=True) for i in range(min(jobs, len(runnable)))]
+    interrupted = False
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)
+    except KeyboardInterrupt:
+        interrupted = True
+        stop.set()
+        with lock:
+            for worker in workers:
+                worker.kill()
+        for thread in threads:
+            thread.join(15)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    with lock:
+        for sub in submissions:
+            if sub.name not in rows_by:
+                stopped = Submission(sub.path, sub.name, sub.lesson, "grading was stopped before this "
+                                     "submission was graded", sub.code_cells, sub.exercises)
+                rows_by[sub.name] = _rows_for(stopped, None, 0.0)
+        rows = [row for sub in submissions for row in rows_by[sub.name]]
+    if interrupted:
+        raise GradingInterrupted(rows)
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser of ``python -m course_utils.grade``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.grade",
+        description=(
+            "Run each submitted exercise notebook in a fresh kernel and grade its answers with the "
+            "course's own checkers. Writes one CSV row per submission and exercise, a Markdown "
+            "feedback file per submission, and prints a class summary. Exit status 0 whatever the "
+            "submissions did; 2 for a usage error."
+        ),
+    )
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="exercise notebooks or folders of them (searched recursively)",
+    )
+    parser.add_argument("--out", required=True, metavar="CSV", help="the gradebook to write, e.g. grades.csv")
+    parser.add_argument(
+        "-j", "--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
+        help="submissions graded in parallel (default: the number of CPUs, %(default)s here)",
+    )
+    parser.add_argument(
+        "--timeout", type=_positive_int, default=60, metavar="S",
+        help="whole seconds a cell may run before it is interrupted; the next cell then runs (default: 60)",
+    )
+    parser.add_argument(
+        "--lesson", metavar="NN", default=None,
+        help="grade every notebook as this lesson (default: each notebook's metadata)",
+    )
+    parser.add_argument(
+        "--feedback", metavar="DIR", default=None,
+        help="folder for the per-student Markdown feedback (default: feedback/ beside --out)",
+    )
+    parser.add_argument(
+        "--submission-timeout", type=_positive_float, default=None, metavar="S",
+        help="wall-clock cap for one whole submission (default: 120 s + 2 x timeout per cell and check)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only the summary")
+    return parser
+
+
+def _check_writable(path: Path, what: str, folder: bool = False) -> None:
+    try:
+        if folder:
+            path.mkdir(parents=True, exist_ok=True)
+            probe = path / f".write-test-{secrets.token_hex(4)}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        else:
+            if path.is_dir():
+                raise UsageError(f"{what} {str(path)!r} is a folder; give a file name such as grades.csv")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "a", encoding="utf-8"):
+                pass
+    except OSError as exc:
+        raise UsageError(f"{what} {str(path)!r} cannot be written: {exc.strerror or exc}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    for stream in (sys.stdout, sys.stderr):  # student file names may not fit a narrow console encoding
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    forced: str | None = None
+    try:
+        if args.lesson is not None:
+            from course_utils.course import LESSONS_BY_NUMBER
+
+            forced = _normalise_lesson(args.lesson)
+            if forced is None or not LESSONS_BY_NUMBER[forced].has_exercises:
+                known = ", ".join(n for n, lesson in LESSONS_BY_NUMBER.items() if lesson.has_exercises)
+                raise UsageError(
+                    f"--lesson {args.lesson!r} is not a lesson with exercises; choose one of {known}"
+                )
+        notebooks = find_notebooks(args.paths)
+        if not notebooks:
+            raise UsageError(f"no notebooks (*.ipynb) found in {', '.join(map(repr, args.paths))}")
+        out = Path(args.out)
+        _check_writable(out, "--out")
+        feedback_dir = Path(args.feedback) if args.feedback else out.absolute().parent / "feedback"
+        _check_writable(feedback_dir, "--feedback", folder=True)
+    except UsageError as exc:
+        parser.error(str(exc))
+
+    try:
+        names = submission_names(args.paths, notebooks)
+        subs = [read_submission(path, name, forced) for path, name in zip(notebooks, names, strict=True)]
+        exercise_cache: dict[str, list[tuple[str, float]]] = {}
+        for sub in subs:
+            if sub.lesson is not None:
+                if sub.lesson not in exercise_cache:
+                    exercise_cache[sub.lesson] = _lesson_exercises(sub.lesson)
+                sub.exercises = exercise_cache[sub.lesson]
+    except ImportError as exc:
+        print(f"error: the course's checkers could not be imported: {exc}", file=sys.stderr)
+        return 1
+
+    total = len(subs)
+    counter = {"done": 0}
+    counter_lock = threading.Lock()
+
+    def progress(sub: Submission, rows: list[GradeRow]) -> None:
+        if args.quiet:
+            return
+        with counter_lock:
+            counter["done"] += 1
+            done = counter["done"]
+        points = sum(r.points for r in rows)
+        maximum = sum(r.max_points for r in rows)
+        score = f"{points:g}/{maximum:g}" if maximum else "not graded"
+        worst = ""
+        if rows and all(r.status == "error" and r.message == rows[0].message for r in rows):
+            worst = rows[0].message
+        seconds = max((r.seconds for r in rows), default=0.0)
+        line = f"[{done:>{len(str(total))}}/{total}] {sub.name}: {score} ({seconds:.1f} s)"
+        if worst:
+            line += f" - {clip_message(worst, 80)}"
+        print(line, file=sys.stderr, flush=True)
+
+    status = 0
+    try:
+        rows = grade(
+            subs,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            submission_timeout=args.submission_timeout,
+            progress=progress,
+        )
+    except GradingInterrupted as exc:
+        rows, status = exc.rows, 130
+        print("Interrupted: ungraded submissions are marked as such in the gradebook.", file=sys.stderr)
+
+    write_csv(rows, out)
+    written = write_feedback(feedback_dir, rows, {sub.name: sub.notes for sub in subs})
+    print(class_summary(rows, seconds=time.monotonic() - started))
+    print()
+    print(f"Gradebook: {out} ({len(rows)} rows). Feedback: {feedback_dir}{os.sep} ({len(written)} files).")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,321 @@
+"""The class gradebook: grade rows, the CSV file, per-student feedback and the class summary.
+
+:mod:`course_utils.grade` runs the submissions; this module only turns its rows into what a
+teacher reads, so it is pure Python (no Jupyter imports) and easy to test.
+
+Examples
+--------
+>>> rows = [
+...     GradeRow("ada.ipynb", "linear_collapse", "passed", 1, 1, "correct", "01"),
+...     GradeRow("ada.ipynb", "relu_hat", "failed", 0, 1, "hat(0) is 2, expected 1", "01"),
+... ]
+>>> scores = submission_scores(rows)
+>>> scores["ada.ipynb"]
+(1.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+STATUSES: tuple[str, ...] = ("passed", "failed", "error", "not_attempted")
+"""The statuses a row can have (the same as :func:`course_utils.grading.check`'s)."""
+
+NO_EXERCISE = "-"
+"""The ``exercise`` of the single row written for a submission whose lesson is unknown."""
+
+MAX_MESSAGE = 2000
+"""Messages longer than this many characters are cut in the CSV and feedback files."""
+
+_ICONS = {"passed": "PASSED", "failed": "NOT YET", "error": "ERROR", "not_attempted": "NOT ATTEMPTED"}
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One line of the gradebook: one submission and one exercise.
+
+    Attributes
+    ----------
+    submission : str
+        The notebook's path relative to the common parent of the graded paths (POSIX slashes).
+    exercise : str
+        The exercise id, or ``"-"`` when the submission's lesson is unknown.
+    status : str
+        ``"passed"``, ``"failed"``, ``"error"`` or ``"not_attempted"``.
+    points, max_points : float
+        Points earned and the exercise's worth.
+    message : str
+        What the student reads: the checker's feedback or why the notebook could not run.
+    lesson : str
+        Two-digit lesson number, or ``""`` when unknown.
+    seconds : float
+        Wall time spent on the whole submission.
+    """
+
+    submission: str
+    exercise: str
+    status: str
+    points: float
+    max_points: float
+    message: str
+    lesson: str = ""
+    seconds: float = 0.0
+
+
+CSV_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(GradeRow))
+"""The gradebook's columns, in order."""
+
+
+def clip_message(message: str, limit: int = MAX_MESSAGE) -> str:
+    """Cut ``message`` to at most ``limit`` characters, saying so.
+
+    Examples
+    --------
+    >>> clip_message("abcdef", limit=5)
+    'ab…'
+    >>> clip_message("short")
+    'short'
+    """
+    message = str(message)
+    if len(message) <= limit:
+        return message
+    return message[: max(limit - 3, 0)] + "…"
+
+
+def _number(value: float) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.4g}"
+
+
+def write_csv(rows: Iterable[GradeRow], path: str | os.PathLike[str]) -> None:
+    """Write the gradebook to ``path`` (UTF-8, one row per submission and exercise).
+
+    The file is written next to its final name and then renamed, so a reader never sees
+    half a gradebook.
+
+    Parameters
+    ----------
+    rows : iterable of GradeRow
+    path : path-like
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.partial")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            writer.writerow(
+                [
+                    row.submission,
+                    row.exercise,
+                    row.status,
+                    _number(row.points),
+                    _number(row.max_points),
+                    clip_message(row.message),
+                    row.lesson,
+                    f"{row.seconds:.1f}",
+                ]
+            )
+    os.replace(tmp, path)
+
+
+def read_csv(path: str | os.PathLike[str]) -> list[dict[str, str]]:
+    """Read a gradebook written by :func:`write_csv` as a list of dicts (all values str)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def submission_scores(rows: Iterable[GradeRow]) -> dict[str, tuple[float, float]]:
+    """Total ``(points, max_points)`` per submission, in first-seen order."""
+    totals: dict[str, tuple[float, float]] = {}
+    for row in rows:
+        points, maximum = totals.get(row.submission, (0.0, 0.0))
+        totals[row.submission] = (points + float(row.points), maximum + float(row.max_points))
+    return totals
+
+
+def feedback_name(submission: str) -> str:
+    """The feedback file's relative path for a submission.
+
+    Examples
+    --------
+    >>> feedback_name("class 2/élève ü.ipynb")
+    'class 2/élève ü.md'
+    """
+    stem = submission[: -len(".ipynb")] if submission.lower().endswith(".ipynb") else submission
+    return f"{stem}.md"
+
+
+def feedback_markdown(submission: str, rows: Sequence[GradeRow], notes: Sequence[str] = ()) -> str:
+    """The Markdown feedback a student receives for one submission.
+
+    Parameters
+    ----------
+    submission : str
+        The submission's name as in the gradebook.
+    rows : sequence of GradeRow
+        Its rows, in exercise order.
+    notes : sequence of str
+        What happened while the notebook ran (cells that raised or were interrupted).
+
+    Returns
+    -------
+    str
+    """
+    points = sum(float(r.points) for r in rows)
+    maximum = sum(float(r.max_points) for r in rows)
+    lesson = next((r.lesson for r in rows if r.lesson), "")
+    lines = [f"# Feedback on `{submission}`", ""]
+    if lesson:
+        lines.append(f"Lesson {lesson}.")
+    if maximum > 0:
+        lines.append(f"**Score: {_number(points)} / {_number(maximum)}** ({100 * points / maximum:.0f}%).")
+    lines.append("")
+    for row in rows:
+        title = "the notebook" if row.exercise == NO_EXERCISE else f"`{row.exercise}`"
+        lines.append(
+            f"## {title}: {_ICONS.get(row.status, row.status)} "
+            f"({_number(row.points)}/{_number(row.max_points)})"
+        )
+        lines.append("")
+        message = clip_message(row.message).strip() or "(no message)"
+        lines.extend(f"> {line}" if line else ">" for line in message.splitlines())
+        lines.append("")
+    if notes:
+        lines.append("## While your notebook ran")
+        lines.append("")
+        lines.extend(f"- {clip_message(note, 300)}" for note in notes)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_feedback(
+    folder: str | os.PathLike[str],
+    rows: Iterable[GradeRow],
+    notes: dict[str, Sequence[str]] | None = None,
+) -> dict[str, Path]:
+    """Write one Markdown feedback file per submission under ``folder``.
+
+    Sub-folders of the submissions are mirrored, so ``class 2/ada.ipynb`` gets
+    ``folder/class 2/ada.md``.
+
+    Returns
+    -------
+    dict of str to Path
+        Submission name -> feedback file.
+    """
+    folder = Path(folder)
+    notes = notes or {}
+    by_submission: dict[str, list[GradeRow]] = {}
+    for row in rows:
+        by_submission.setdefault(row.submission, []).append(row)
+    written: dict[str, Path] = {}
+    used: set[str] = set()
+    for submission, its_rows in by_submission.items():
+        name = feedback_name(submission)
+        if name.lower() in used:
+            name = f"{name[:-3]} ({len(used)}).md"
+        used.add(name.lower())
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            feedback_markdown(submission, its_rows, notes.get(submission, ())), encoding="utf-8"
+        )
+        written[submission] = target
+    return written
+
+
+def _bar(count: int, largest: int, width: int = 30) -> str:
+    if largest <= 0 or count <= 0:
+        return ""
+    return "#" * max(1, round(width * count / largest))
+
+
+def histogram(percentages: Sequence[float], bins: int = 10, width: int = 30) -> list[str]:
+    """A text histogram of scores in percent, one line per bin of ``100 / bins`` points.
+
+    Examples
+    --------
+    >>> for line in histogram([0, 0, 100], bins=2, width=4):
+    ...     print(line)
+      0- 49% | #### 2
+     50-100% | ##   1
+    """
+    counts = [0] * bins
+    for value in percentages:
+        index = min(int(math.floor(float(value) * bins / 100.0 + 1e-9)), bins - 1)
+        counts[max(index, 0)] += 1
+    largest = max(counts, default=0)
+    step = 100 // bins
+    lines = []
+    for i, count in enumerate(counts):
+        lo = i * step
+        hi = 100 if i == bins - 1 else (i + 1) * step - 1
+        lines.append(f"{lo:>3}-{hi:>3}% | {_bar(count, largest, width):<{width}} {count}")
+    return lines
+
+
+def class_summary(rows: Sequence[GradeRow], seconds: float | None = None) -> str:
+    """The class summary printed at the end of a grading run.
+
+    Submissions graded, mean and median score, pass rate per exercise and a text
+    histogram of the scores. Submissions whose lesson is unknown (no points possible)
+    are counted but left out of the score statistics.
+
+    Parameters
+    ----------
+    rows : sequence of GradeRow
+    seconds : float, optional
+        Wall time of the run, shown when given.
+
+    Returns
+    -------
+    str
+    """
+    scores = submission_scores(rows)
+    scored = {name: (p, m) for name, (p, m) in scores.items() if m > 0}
+    percentages = [100.0 * p / m for p, m in scored.values()]
+    lessons = sorted({r.lesson for r in rows if r.lesson})
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
+    lines = [f"Graded {len(scores)} submission{'s' if len(scores) != 1 else ''}{took}."]
+    if lessons:
+        lines[0] += f" Lesson{'s' if len(lessons) > 1 else ''}: {', '.join(lessons)}."
+    unscored = len(scores) - len(scored)
+    if unscored:
+        lines.append(f"{unscored} could not be scored (lesson unknown): see their rows in the CSV.")
+    if percentages:
+        lines.append(
+            f"Score: mean {statistics.fmean(percentages):.1f}%, median "
+            f"{statistics.median(percentages):.1f}% "
+            f"(full marks: {sum(p >= 100.0 - 1e-9 for p in percentages)}/{len(percentages)})"
+        )
+    per_exercise: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        if row.exercise != NO_EXERCISE:
+            per_exercise.setdefault((row.lesson, row.exercise), []).append(row.status)
+    if per_exercise:
+        lines.append("")
+        lines.append("Pass rate per exercise:")
+        width = max(len(exercise) for _, exercise in per_exercise)
+        for (lesson, exercise), statuses in per_exercise.items():
+            passed = statuses.count("passed")
+            rest = ", ".join(
+                f"{statuses.count(s)} {s.replace('_', ' ')}"
+                for s in STATUSES[1:]
+                if statuses.count(s)
+            )
+            lines.append(
+                f"  {lesson:>2} {exercise:<{width}}  {passed:>3}/{len(statuses):<3} "
+                f"{100 * passed / len(statuses):5.1f}%" + (f"  ({rest})" if rest else "")
+            )
+    if percentages:
+        lines.append("")
+        lines.append("Score distribution (submissions per score band):")
+        lines.extend(f"  {line}" for line in histogram(percentages))
+    return "\n".join(lines)
