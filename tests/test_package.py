@@ -62,8 +62,9 @@ def test_every_lesson_notebook_exists() -> None:
 def test_readme_gives_the_two_commands() -> None:
     """Does the README carry the two self-contained commands of the course card?"""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "python -m pip install -r requirements.txt && python -m jupyter lab notebooks/00-start-here.ipynb" in text
-    assert "python -m pip install -r requirements.txt && python -m pytest" in text
+    install = "python -m pip install -r requirements.txt"
+    assert f"{install} && python -m jupyter lab notebooks/00-start-here.ipynb" in text
+    assert f"{install} && python -m pytest" in text
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -1,0 +1,936 @@
+"""Build the course's static web site: every lesson and exercise notebook as an HTML page.
+
+Command line::
+
+    python -m course_utils.site --out _site                  # execute every notebook, then convert
+    python -m course_utils.site --out _site --no-execute     # convert the stored (output-free) notebooks
+    python -m course_utils.site --out _site --execute-only "exercises/*" "notebooks/01-*"
+
+The site mirrors the repository: ``notebooks/NN-slug.html`` and ``exercises/NN-slug.html``,
+a contents page ``index.html`` generated from :data:`course_utils.course.LESSONS`, and
+``teaching.html`` (the teacher's guide) when ``TEACHING.md`` exists.
+
+How a page is made
+------------------
+1. The notebook is executed with :mod:`nbclient` in a kernel running *this* Python
+   (``sys.executable -m ipykernel_launcher``; no kernelspec is looked up, so a stale user
+   kernelspec cannot break the build), with the notebook's folder as working directory and
+   the course root first on ``PYTHONPATH``. Exercise notebooks run blank, so every check
+   cell shows "not attempted". Up to ``jobs`` notebooks execute at once.
+2. Widgets become static: every slider cell already shows its figure at the default values
+   as an ordinary image output, so the live widget views (which would need the widget
+   JavaScript and a kernel) and the saved widget state are dropped.
+3. nbconvert's ``HTMLExporter`` (``lab`` template) converts the notebook; figures are
+   written as PNG files next to the page (``NN-slug_files/``), not inlined.
+4. Links are rewritten for the web: ``NN-slug.ipynb`` and ``../exercises/NN-slug.ipynb``
+   become ``.html``, ``../README.md`` (the notebooks' "Contents" link) becomes
+   ``index.html``; any other file of the repository a page links to (``LICENSE``, a module
+   of ``course_utils``) is copied into the site. A header bar links each page to the
+   contents page and to its neighbours.
+5. Every internal ``href``/``src`` of every page is checked to resolve to a file of the site.
+
+The pages load MathJax and require.js from a CDN (as nbconvert's ``lab`` template does);
+everything else is local.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import fnmatch
+import html
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from course_utils.course import LESSONS, ROOT, Lesson
+
+if TYPE_CHECKING:  # nbformat and nbconvert cost seconds to import: load them only when building
+    from nbformat import NotebookNode
+
+__all__ = [
+    "SITE_FOLDERS",
+    "Page",
+    "SiteReport",
+    "broken_links",
+    "build_site",
+    "course_kernel_manager",
+    "execute_notebook",
+    "find_links",
+    "kernel_env",
+    "main",
+    "page_sources",
+    "rewrite_links",
+    "static_widgets",
+]
+
+SITE_FOLDERS: tuple[str, ...] = ("notebooks", "exercises")
+"""The repository folders whose notebooks become pages (``solutions/`` is never published)."""
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+NEVER_PUBLISHED: tuple[str, ...] = ("solutions", "tests", ".git", ".ci")
+"""Repository folders whose files are never copied into the site, even when linked."""
+
+_ATTRIBUTE = re.compile(r"""\b(href|src)=(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_SITE_TITLE = "Activation functions — an interactive course"
+_MATHJAX = (
+    '<script type="text/x-mathjax-config">MathJax.Hub.Config({tex2jax: '
+    "{inlineMath: [['$','$'], ['\\\\(','\\\\)']], processEscapes: true}});</script>\n"
+    '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js'
+    '?config=TeX-AMS_CHTML-full,Safe"></script>'
+)
+_NAV_CSS = """
+<style>
+.course-nav { font: 15px/1.5 system-ui, sans-serif; padding: 8px 16px; margin: 0 0 12px 0;
+  border-bottom: 1px solid #d0d7de; background: #f6f8fa; display: flex; flex-wrap: wrap; gap: 4px 18px; }
+.course-nav a { color: #0072B2; text-decoration: none; }
+.course-nav a:hover { text-decoration: underline; }
+.course-nav .here { font-weight: 600; }
+</style>
+"""
+_PAGE_CSS = """
+body { font: 16px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 960px;
+  margin: 0 auto; padding: 24px; color: #1f2328; }
+a { color: #0072B2; }
+table { border-collapse: collapse; width: 100%; margin: 1em 0; }
+th, td { border: 1px solid #d0d7de; padding: 6px 10px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+td.num { text-align: right; white-space: nowrap; }
+pre, code { background: #f6f8fa; border-radius: 4px; }
+pre { padding: 10px; overflow-x: auto; }
+footer { margin-top: 2em; color: #57606a; font-size: 14px; }
+.anchor-link { visibility: hidden; text-decoration: none; margin-left: 0.2em; }
+h1:hover .anchor-link, h2:hover .anchor-link, h3:hover .anchor-link { visibility: visible; }
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# What the site holds
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One page of the site, made from one notebook.
+
+    Attributes
+    ----------
+    source : str
+        The notebook, relative to the course root (POSIX), e.g. ``"notebooks/01-why-nonlinearity.ipynb"``.
+    target : str
+        The page, relative to the site folder, e.g. ``"notebooks/01-why-nonlinearity.html"``.
+    lesson : Lesson
+        The lesson the notebook belongs to.
+    kind : str
+        ``"lesson"`` or ``"exercise"``.
+    executed : bool
+        Whether the notebook was executed before conversion.
+    seconds : float
+        Wall time spent on the page (execution and conversion).
+    images : list of str
+        Image files written for the page, relative to the site folder.
+    errors : list of str
+        Problems met: cells that raised while executing, or an execution that failed.
+    """
+
+    source: str
+    target: str
+    lesson: Lesson
+    kind: str
+    executed: bool = False
+    seconds: float = 0.0
+    images: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The page title, e.g. ``"01 · Why nonlinearity — exercises"``."""
+        suffix = " — exercises" if self.kind == "exercise" else ""
+        return f"{self.lesson.number} · {self.lesson.title}{suffix}"
+
+
+@dataclass
+class SiteReport:
+    """What :func:`build_site` did.
+
+    Attributes
+    ----------
+    out : Path
+        The site folder.
+    pages : list of Page
+        The notebook pages, in course order (lessons, then exercises, per lesson).
+    extra_pages : list of str
+        Pages not made from a notebook (``index.html``, ``teaching.html``).
+    copied : list of str
+        Repository files copied into the site because a page links to them.
+    missing : list of str
+        Notebooks named by :data:`LESSONS` that do not exist (no page is made for them).
+    broken : list of tuple of str
+        ``(page, link)`` for every internal link that does not resolve to a file of the site.
+    seconds : float
+        Wall time of the whole build.
+    """
+
+    out: Path
+    pages: list[Page]
+    extra_pages: list[str]
+    copied: list[str]
+    missing: list[str]
+    broken: list[tuple[str, str]]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        """True when no notebook is missing, no cell raised and every link resolves."""
+        return not (self.missing or self.broken or any(page.errors for page in self.pages))
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        executed = sum(page.executed for page in self.pages)
+        images = sum(len(page.images) for page in self.pages)
+        lines = [
+            f"{len(self.pages) + len(self.extra_pages)} pages ({len(self.pages)} notebooks, "
+            f"{executed} executed, {images} figures) in {self.out} — {self.seconds:.1f} s"
+        ]
+        lines += [f"  missing notebook: {name}" for name in self.missing]
+        for page in self.pages:
+            lines += [f"  {page.source}: {problem}" for problem in page.errors]
+        lines += [f"  broken link in {page}: {link}" for page, link in self.broken]
+        return "\n".join(lines)
+
+
+def page_sources(root: str | Path = ROOT) -> tuple[list[Page], list[str]]:
+    """The pages the site will hold, and the notebooks :data:`LESSONS` names that are missing.
+
+    Parameters
+    ----------
+    root : str or Path
+        The course root (holding ``notebooks/`` and ``exercises/``).
+
+    Returns
+    -------
+    pages : list of Page
+        One page per existing lesson notebook and exercise notebook, in course order.
+    missing : list of str
+        Notebooks (relative to ``root``) that :data:`LESSONS` promises but do not exist.
+
+    Examples
+    --------
+    >>> pages, missing = page_sources()
+    >>> all(page.target.endswith(".html") for page in pages)
+    True
+    """
+    root = Path(root)
+    pages: list[Page] = []
+    missing: list[str] = []
+    for lesson in LESSONS:
+        wanted = [("notebooks", "lesson")] + ([("exercises", "exercise")] if lesson.has_exercises else [])
+        for folder, kind in wanted:
+            source = f"{folder}/{lesson.filename}"
+            if (root / source).is_file():
+                pages.append(Page(source, f"{folder}/{lesson.slug}.html", lesson, kind))
+            else:
+                missing.append(source)
+    return pages, missing
+
+
+# --------------------------------------------------------------------------------------------
+# Execution
+# --------------------------------------------------------------------------------------------
+
+
+def course_kernel_manager() -> Any:
+    """A kernel manager whose kernel runs this very Python, whatever kernelspecs are installed.
+
+    Returns
+    -------
+    jupyter_client.manager.AsyncKernelManager
+        Its kernel is ``sys.executable -m ipykernel_launcher``; :mod:`nbclient` adds an
+        in-memory history, so several kernels can run at once.
+    """
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    class CurrentPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (course site)",
+                language="python",
+            )
+
+    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=CurrentPython())
+
+
+def kernel_env(root: str | Path = ROOT) -> dict[str, str]:
+    """The environment of a site kernel: the course root first on ``PYTHONPATH``.
+
+    ``MPLBACKEND`` is removed so that the kernel uses the inline backend and figures become
+    image outputs (a test runner often sets it to ``Agg``).
+
+    Parameters
+    ----------
+    root : str or Path
+        The course root, whose ``course_utils`` the notebooks must import.
+
+    Returns
+    -------
+    dict
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(Path(root).resolve()), env.get("PYTHONPATH")) if p)
+    env.pop("MPLBACKEND", None)
+    env.pop("JPY_PARENT_PID", None)
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    return env
+
+
+async def execute_notebook_async(
+    nb: NotebookNode, cwd: str | Path, *, timeout: float = 120, root: str | Path = ROOT
+) -> list[str]:
+    """Execute ``nb`` in place in a fresh kernel; return the problems met.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        Executed in place: outputs are replaced.
+    cwd : str or Path
+        Working directory of the kernel (the notebook's folder).
+    timeout : float
+        Per-cell limit in seconds; a cell running past it is interrupted and execution goes on.
+    root : str or Path
+        Course root, put first on the kernel's ``PYTHONPATH``.
+
+    Returns
+    -------
+    list of str
+        One line per cell that raised (its index and exception), or the reason execution
+        stopped (a dead kernel, for instance). Cells tagged ``raises-exception`` may raise.
+    """
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb,
+        km=course_kernel_manager(),
+        timeout=int(timeout),
+        interrupt_on_timeout=True,
+        allow_errors=True,
+        record_timing=False,
+        store_widget_state=False,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    problems: list[str] = []
+    try:
+        await client.async_execute(env=kernel_env(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except Exception as error:  # the page is still built from what ran
+        problems.append(f"execution stopped: {type(error).__name__}: {str(error).strip().splitlines()[0:1]}")
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "raises-exception" in cell.metadata.get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                problems.append(
+                    f"cell {index} raised {output.get('ename')}: {output.get('evalue', '')[:120]}"
+                )
+    return problems
+
+
+def _run(coroutine_factory: Callable[[], Any]) -> Any:
+    """Run a coroutine to completion, also from inside a running event loop (Jupyter)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine_factory())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_factory())).result()
+
+
+def execute_notebook(
+    nb: NotebookNode, cwd: str | Path, *, timeout: float = 120, root: str | Path = ROOT
+) -> list[str]:
+    """Execute ``nb`` in place in a fresh kernel (blocking); see :func:`execute_notebook_async`.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+    cwd : str or Path
+    timeout : float
+    root : str or Path
+
+    Returns
+    -------
+    list of str
+        The problems met (empty when every cell ran cleanly).
+    """
+    return _run(lambda: execute_notebook_async(nb, cwd, timeout=timeout, root=root))
+
+
+def static_widgets(nb: NotebookNode) -> int:
+    """Drop live widget views and saved widget state from ``nb`` (in place).
+
+    Each slider cell of the course displays its figure at the default values as an ordinary
+    image output before the widget, so the static rendering keeps the figure.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+
+    Returns
+    -------
+    int
+        The number of widget outputs removed.
+    """
+    removed = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                removed += 1
+                continue
+            kept.append(output)
+        cell.outputs = kept
+    nb.metadata.pop("widgets", None)
+    return removed
+
+
+# --------------------------------------------------------------------------------------------
+# Links
+# --------------------------------------------------------------------------------------------
+
+
+def find_links(text: str) -> list[str]:
+    """Every ``href``/``src`` attribute value in an HTML text (entities decoded).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> find_links('<a href="a.html#x">a</a> <img src=\\'b.png\\'>')
+    ['a.html#x', 'b.png']
+    """
+    return [html.unescape(match.group(3)) for match in _ATTRIBUTE.finditer(text)]
+
+
+def _internal(url: str) -> tuple[str, str] | None:
+    """``(path, suffix)`` of a relative link (suffix = ``?query#fragment``), else None."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
+        return None
+    suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    return unquote(parts.path), suffix
+
+
+def rewrite_links(
+    text: str,
+    source: str,
+    target: str,
+    root: str | Path = ROOT,
+    copies: set[str] | None = None,
+) -> str:
+    """Rewrite the relative links of a page made from ``source`` for the site.
+
+    Parameters
+    ----------
+    text : str
+        The page's HTML.
+    source : str
+        The file the page is made from, relative to the course root (``"notebooks/01-x.ipynb"``).
+    target : str
+        The page, relative to the site folder (``"notebooks/01-x.html"``).
+    root : str or Path
+        The course root.
+    copies : set of str, optional
+        Receives the repository files (relative to ``root``) that must be copied into the
+        site because the page links to them.
+
+    Returns
+    -------
+    str
+        The HTML with ``*.ipynb`` links of the site folders turned into ``*.html``,
+        ``README.md`` into ``index.html``, ``TEACHING.md`` into ``teaching.html``; other
+        links are kept (and their targets noted in ``copies`` when they are repository files).
+
+    Examples
+    --------
+    >>> rewrite_links('<a href="../exercises/01-x.ipynb#Ex-1">go</a>', "notebooks/01-x.ipynb",
+    ...               "notebooks/01-x.html")
+    '<a href="../exercises/01-x.html#Ex-1">go</a>'
+    >>> rewrite_links('<a href="../README.md">Contents</a>', "notebooks/01-x.ipynb", "notebooks/01-x.html")
+    '<a href="../index.html">Contents</a>'
+    """
+    root = Path(root)
+    source_dir = posixpath.dirname(source)
+    target_dir = posixpath.dirname(target)
+
+    def replace(match: re.Match[str]) -> str:
+        attribute, quote, raw = match.groups()
+        url = html.unescape(raw)
+        internal = _internal(url)
+        if internal is None:
+            return match.group(0)
+        path, suffix = internal
+        resolved = posixpath.normpath(posixpath.join(source_dir, path))
+        if resolved.startswith("../") or resolved == "..":
+            return match.group(0)
+        top = resolved.split("/", 1)[0]
+        if resolved.endswith(".ipynb") and top in SITE_FOLDERS:
+            new = resolved[: -len(".ipynb")] + ".html"
+        elif resolved == "README.md":
+            new = "index.html"
+        elif resolved == "TEACHING.md":
+            new = "teaching.html"
+        elif (
+            (root / resolved).is_file()
+            and top not in NEVER_PUBLISHED
+            and not resolved.endswith(".ipynb")
+            and resolved != source
+        ):
+            if copies is not None:
+                copies.add(resolved)
+            new = resolved
+        else:
+            return match.group(0)
+        link = posixpath.relpath(new, target_dir or ".") + suffix
+        return f"{attribute}={quote}{html.escape(link, quote=True)}{quote}"
+
+    return _ATTRIBUTE.sub(replace, text)
+
+
+def broken_links(out: str | Path) -> list[tuple[str, str]]:
+    """Every internal ``href``/``src`` of the site's HTML pages that names no file of the site.
+
+    Parameters
+    ----------
+    out : str or Path
+        The site folder.
+
+    Returns
+    -------
+    list of tuple of str
+        ``(page, link)``, the page relative to ``out``. Empty when every link resolves.
+    """
+    out = Path(out)
+    broken = []
+    for page in sorted(out.rglob("*.html")):
+        relative = page.relative_to(out).as_posix()
+        for url in find_links(page.read_text(encoding="utf-8")):
+            internal = _internal(url)
+            if internal is None:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(relative), internal[0]))
+            if target.startswith("..") or not (out / target).is_file():
+                broken.append((relative, url))
+    return broken
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------
+
+
+def _nav_bar(page: Page, pages: Sequence[Page]) -> str:
+    """The header bar of a notebook page: contents, the lesson/exercise pair, neighbours."""
+    here = posixpath.dirname(page.target)
+    by_target = {p.target: p for p in pages}
+    same_kind = [p for p in pages if p.kind == page.kind]
+    position = same_kind.index(page)
+
+    def link(target: str, text: str) -> str:
+        href = posixpath.relpath(target, here)
+        return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+
+    items = [link("index.html", "Contents")]
+    if position > 0:
+        previous = same_kind[position - 1]
+        items.append(link(previous.target, f"< {previous.title}"))
+    items.append(f'<span class="here">{html.escape(page.title)}</span>')
+    if position + 1 < len(same_kind):
+        following = same_kind[position + 1]
+        items.append(link(following.target, f"{following.title} >"))
+    partner = (
+        f"exercises/{page.lesson.slug}.html"
+        if page.kind == "lesson"
+        else f"notebooks/{page.lesson.slug}.html"
+    )
+    if partner in by_target:
+        items.append(link(partner, "Exercises" if page.kind == "lesson" else "Lesson"))
+    return '<nav class="course-nav">' + " ".join(items) + "</nav>"
+
+
+def _export_page(
+    nb: NotebookNode, page: Page, pages: Sequence[Page], out: Path, root: Path, copies: set[str]
+) -> None:
+    """Convert an (executed) notebook to its HTML page and figure files."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.ExtractOutputPreprocessor.enabled = True
+    exporter = HTMLExporter(config=config, template_name="lab")
+    stem = posixpath.basename(page.target)[: -len(".html")]
+    resources = {
+        "metadata": {"name": page.title, "path": str(root / posixpath.dirname(page.source))},
+        "output_files_dir": f"{stem}_files",
+        "unique_key": stem,
+    }
+    body, resources = exporter.from_notebook_node(nb, resources=resources)
+    page_dir = out / posixpath.dirname(page.target)
+    files_dir = page_dir / f"{stem}_files"
+    if files_dir.exists():
+        shutil.rmtree(files_dir)
+    for name, data in sorted(resources.get("outputs", {}).items()):
+        path = page_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        page.images.append(path.relative_to(out).as_posix())
+    body = rewrite_links(body, page.source, page.target, root, copies)
+    body = body.replace("</head>", _NAV_CSS + "</head>", 1)
+    nav = _nav_bar(page, pages)
+    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + nav, body, count=1)
+    body = re.sub(r"(</body>)", lambda m: nav + "\n" + m.group(1), body, count=1)
+    page_dir.mkdir(parents=True, exist_ok=True)
+    (out / page.target).write_text(body, encoding="utf-8")
+
+
+async def _make_page(
+    page: Page,
+    pages: Sequence[Page],
+    out: Path,
+    root: Path,
+    execute: bool,
+    timeout: float,
+    gate: asyncio.Semaphore,
+    copies: set[str],
+    progress: Callable[[Page], None] | None,
+) -> None:
+    import nbformat
+
+    async with gate:
+        start = time.perf_counter()
+        source = root / page.source
+        try:
+            nb = nbformat.read(source, as_version=4)
+        except Exception as error:
+            page.errors.append(f"unreadable notebook: {type(error).__name__}: {error}")
+            nb = nbformat.v4.new_notebook()
+        if execute and not page.errors:
+            page.executed = True
+            page.errors += await execute_notebook_async(nb, source.parent, timeout=timeout, root=root)
+        static_widgets(nb)
+        await asyncio.to_thread(_export_page, nb, page, pages, out, root, copies)
+        page.seconds = time.perf_counter() - start
+    if progress is not None:
+        progress(page)
+
+
+def _markdown_html(text: str) -> str:
+    from nbconvert.filters.markdown import markdown2html
+
+    return markdown2html(text)
+
+
+def _first_paragraph(nb_path: Path) -> str:
+    """The first prose paragraph after the notebook's ``#`` title (Markdown)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except Exception:
+        return ""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or "nav" in cell.metadata.get("tags", []):
+            continue
+        blocks = [block.strip() for block in re.split(r"\n\s*\n", cell.source)]
+        if not blocks or not blocks[0].startswith("# "):
+            continue
+        for block in blocks[1:]:
+            if block and not block.startswith(("#", "|", "-", "*", ">", "<", "!")):
+                return block
+        return ""
+    return ""
+
+
+def _readme_sections(root: Path) -> tuple[str, str]:
+    """The README's opening (before the first ``##``) and its "Set up and start" section."""
+    readme = root / "README.md"
+    if not readme.is_file():
+        return "", ""
+    text = readme.read_text(encoding="utf-8")
+    parts = re.split(r"(?m)^(?=## )", text)
+    intro = re.sub(r"(?m)^# .*\n", "", parts[0]).strip()
+    setup = next((part for part in parts[1:] if part.lower().startswith("## set up")), "")
+    return intro, setup.strip()
+
+
+def _shell(title: str, body: str, stylesheet: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f'<link rel="stylesheet" href="{stylesheet}">\n{_MATHJAX}\n</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _index_page(pages: Sequence[Page], root: Path, copies: set[str], has_teaching: bool) -> str:
+    by_target = {page.target: page for page in pages}
+    intro, setup = _readme_sections(root)
+    rows = []
+    for lesson in LESSONS:
+        lesson_page = by_target.get(f"notebooks/{lesson.slug}.html")
+        exercise_page = by_target.get(f"exercises/{lesson.slug}.html")
+        title = html.escape(lesson.title)
+        if lesson_page is not None:
+            title = f'<a href="{lesson_page.target}">{title}</a>'
+        else:
+            title += " <em>(not published yet)</em>"
+        about = _first_paragraph(root / "notebooks" / lesson.filename)
+        about_html = rewrite_links(
+            _markdown_html(about), f"notebooks/{lesson.filename}", "index.html", root, copies
+        )
+        if exercise_page is not None:
+            exercises = f'<a href="{exercise_page.target}">exercises</a>'
+        else:
+            exercises = "—" if not lesson.has_exercises else "<em>not published yet</em>"
+        rows.append(
+            f'<tr><td class="num">{int(lesson.number)}</td><td><strong>{title}</strong>{about_html}</td>'
+            f'<td>{exercises}</td><td class="num">{lesson.minutes} min</td></tr>'
+        )
+    total = sum(lesson.minutes for lesson in LESSONS)
+    parts = [f"<h1>{html.escape(_SITE_TITLE)}</h1>"]
+    if intro:
+        parts.append(rewrite_links(_markdown_html(intro), "README.md", "index.html", root, copies))
+    parts.append(
+        "<h2>Contents</h2>\n<table>\n<thead><tr><th>#</th><th>lesson</th><th>exercises</th>"
+        "<th>time</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        f"<p>About {total // 60} h {total % 60} min in all. Each page shows the notebook executed; "
+        "sliders appear as their figure at the default values — download the course to move them.</p>"
+    )
+    if setup:
+        parts.append(rewrite_links(_markdown_html(setup), "README.md", "index.html", root, copies))
+    footer = []
+    if has_teaching:
+        footer.append('<a href="teaching.html">Teaching with this course</a>')
+    if (root / "LICENSE").is_file():
+        copies.add("LICENSE")
+        footer.append(
+            'Code under the MIT licence, lesson text under CC BY 4.0 — <a href="LICENSE">LICENSE</a>'
+        )
+    parts.append("<footer>" + " · ".join(footer) + "</footer>")
+    return _shell(_SITE_TITLE, "\n".join(parts), "site.css")
+
+
+def _teaching_page(root: Path, copies: set[str]) -> str:
+    text = (root / "TEACHING.md").read_text(encoding="utf-8")
+    body = rewrite_links(_markdown_html(text), "TEACHING.md", "teaching.html", root, copies)
+    nav = '<nav><a href="index.html">Contents</a></nav>'
+    return _shell(f"Teaching — {_SITE_TITLE}", nav + "\n" + body, "site.css")
+
+
+def _remove_stale_pages(out: Path, targets: set[str]) -> None:
+    """Delete pages (and their figure folders) of notebooks that no longer exist."""
+    for folder in SITE_FOLDERS:
+        for page in sorted((out / folder).glob("*.html")):
+            if f"{folder}/{page.name}" not in targets:
+                page.unlink()
+                shutil.rmtree(page.with_name(f"{page.stem}_files"), ignore_errors=True)
+
+
+def _wants_execution(page: Page, execute: bool, execute_only: Iterable[str] | None) -> bool:
+    if not execute:
+        return False
+    if execute_only is None:
+        return True
+    return any(fnmatch.fnmatch(page.source, pattern) for pattern in execute_only)
+
+
+def build_site(
+    out: str | Path = "_site",
+    *,
+    root: str | Path = ROOT,
+    execute: bool = True,
+    execute_only: Iterable[str] | None = None,
+    jobs: int = 2,
+    timeout: float = 120,
+    progress: Callable[[Page], None] | None = None,
+) -> SiteReport:
+    """Build the static site into ``out``.
+
+    Parameters
+    ----------
+    out : str or Path
+        The site folder (created; pages already there are overwritten).
+    root : str or Path
+        The course root.
+    execute : bool
+        Execute notebooks before converting them (False: convert the stored notebooks,
+        which are kept without outputs, so pages show code and prose only).
+    execute_only : iterable of str, optional
+        Glob patterns on the source path (``"exercises/*"``, ``"notebooks/01-*"``): only
+        matching notebooks are executed, the others are converted as stored.
+    jobs : int
+        Notebooks executed at once.
+    timeout : float
+        Per-cell time limit in seconds.
+    progress : callable, optional
+        Called with each finished :class:`Page`.
+
+    Returns
+    -------
+    SiteReport
+
+    Raises
+    ------
+    ValueError
+        If ``jobs`` is below 1, or ``out`` is the course root or inside ``notebooks/`` or
+        ``exercises/``. Pages of notebooks that no longer exist are removed from ``out``.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs: expected a positive number of parallel notebooks, got {jobs!r}")
+    patterns = None if execute_only is None else list(execute_only)
+    start = time.perf_counter()
+    root = Path(root).resolve()
+    out = Path(out).resolve()
+    if out == root or any(out.is_relative_to(root / folder) for folder in SITE_FOLDERS):
+        raise ValueError(f"out: {out} would mix the site with the course's notebooks; choose e.g. _site")
+    out.mkdir(parents=True, exist_ok=True)
+    pages, missing = page_sources(root)
+    _remove_stale_pages(out, {page.target for page in pages})
+    copies: set[str] = set()
+
+    async def make_all() -> None:
+        gate = asyncio.Semaphore(jobs)
+        # the slowest notebooks (executed lessons) first, so the pool is not left waiting on one
+        order = sorted(pages, key=lambda p: (not _wants_execution(p, execute, patterns), p.kind != "lesson"))
+        await asyncio.gather(
+            *(
+                _make_page(
+                    page,
+                    pages,
+                    out,
+                    root,
+                    _wants_execution(page, execute, patterns),
+                    timeout,
+                    gate,
+                    copies,
+                    progress,
+                )
+                for page in order
+            )
+        )
+
+    _run(make_all)
+    extra = ["index.html"]
+    has_teaching = (root / "TEACHING.md").is_file()
+    if has_teaching:
+        (out / "teaching.html").write_text(_teaching_page(root, copies), encoding="utf-8")
+        extra.append("teaching.html")
+    (out / "index.html").write_text(_index_page(pages, root, copies, has_teaching), encoding="utf-8")
+    (out / "site.css").write_text(_PAGE_CSS.lstrip(), encoding="utf-8")
+    for name in sorted(copies):
+        destination = out / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, destination)
+    return SiteReport(
+        out=out,
+        pages=pages,
+        extra_pages=extra,
+        copied=sorted(copies),
+        missing=missing,
+        broken=broken_links(out),
+        seconds=time.perf_counter() - start,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m course_utils.site``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.site",
+        description=(
+            "Build the course's static HTML site: every lesson and exercise notebook executed and "
+            "converted (nbconvert, lab template), a contents page, working links between pages."
+        ),
+    )
+    parser.add_argument("--out", default="_site", help="site folder (default: _site)")
+    parser.add_argument(
+        "--no-execute", action="store_true", help="convert the stored notebooks without executing them"
+    )
+    parser.add_argument(
+        "--execute-only",
+        nargs="+",
+        metavar="GLOB",
+        help='execute only notebooks whose path matches, e.g. "exercises/*" "notebooks/01-*"',
+    )
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="notebooks executed at once (default: 2)")
+    parser.add_argument(
+        "--timeout", type=float, default=120, help="per-cell time limit in seconds (default: 120)"
+    )
+    parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (1 when a page has a problem).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 when every notebook exists, runs without errors and every link resolves.
+    """
+    args = build_parser().parse_args(argv)
+    if args.jobs < 1:
+        build_parser().error("-j/--jobs must be at least 1")
+
+    def progress(page: Page) -> None:
+        state = "executed" if page.executed else "converted"
+        flag = f"  ({len(page.errors)} problem(s))" if page.errors else ""
+        print(f"{page.target:<48} {state:>9} {page.seconds:5.1f} s{flag}", flush=True)
+
+    try:
+        report = build_site(
+            args.out,
+            root=args.root,
+            execute=not args.no_execute,
+            execute_only=args.execute_only,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            progress=progress,
+        )
+    except ValueError as error:
+        build_parser().error(str(error))
+    print(report.summary())
+    print(f"open {report.out / 'index.html'}")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""Does the course site build, with a page per notebook and no broken link? Do slides export?
+
+The site is built once per module (``site`` fixture). Executing every lesson would take
+minutes on 2 cores, so the fixture executes a subset and converts the rest as stored:
+
+* every exercise notebook (each runs in a few seconds, and its page must show every check
+  as "not attempted");
+* lesson 00, which is short and has a slider (the explorer), so the test sees figures
+  written as files and a widget cell turned into its static figure.
+
+The other lessons are converted without execution (``execute_only``); their execution is
+covered by the notebook tests (nbval), and the conversion and link rewriting are the same.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from posixpath import dirname, join, normpath
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from course_utils.course import LESSONS, ROOT
+from course_utils.grading import exercises_for_lesson
+from course_utils.site import SiteReport, build_site, main, page_sources, rewrite_links
+from course_utils.slides import derive_slide_type, export_slides, with_slide_types
+
+EXECUTED = ["exercises/*", "notebooks/00-*"]
+EXECUTED_LESSON = "notebooks/00-start-here.html"
+
+
+class _Links(HTMLParser):
+    """Every href/src of an HTML page (an independent parser, not the builder's regex)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append((tag, value))
+
+
+def links_of(path: Path) -> list[tuple[str, str]]:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.links
+
+
+def internal(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    return unquote(parts.path)
+
+
+def missing_pages() -> set[str]:
+    """Site pages of notebooks that LESSONS names but the repository does not hold yet."""
+    _, missing = page_sources(ROOT)
+    return {name[: -len(".ipynb")] + ".html" for name in missing}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> SiteReport:
+    out = tmp_path_factory.mktemp("site")
+    return build_site(out, execute_only=EXECUTED, jobs=2, timeout=120)
+
+
+def test_every_lesson_of_the_course_has_its_pages(site: SiteReport) -> None:
+    """Is there a page for every lesson of LESSONS and for each of its exercise notebooks?"""
+    expected = [f"notebooks/{lesson.slug}.html" for lesson in LESSONS]
+    expected += [f"exercises/{lesson.slug}.html" for lesson in LESSONS if lesson.has_exercises]
+    absent = [name for name in expected if not (site.out / name).is_file()]
+    assert not absent, f"no page for {absent} (notebooks missing from the repository: {site.missing})"
+
+
+def test_one_page_per_notebook_and_a_contents_page(site: SiteReport) -> None:
+    """Does every notebook of notebooks/ and exercises/ give exactly one page, plus index.html?"""
+    notebooks = sorted(
+        f"{folder}/{path.stem}.html"
+        for folder in ("notebooks", "exercises")
+        for path in (ROOT / folder).glob("*.ipynb")
+    )
+    pages = sorted(
+        path.relative_to(site.out).as_posix()
+        for folder in ("notebooks", "exercises")
+        for path in (site.out / folder).glob("*.html")
+    )
+    assert pages == notebooks
+    assert sorted(page.target for page in site.pages) == pages
+    assert (site.out / "index.html").is_file()
+    assert not list(site.out.rglob("solutions/*")), "solutions must never be published"
+
+
+def test_every_internal_link_resolves(site: SiteReport) -> None:
+    """Does every href/src of every page name a file of the site?
+
+    Links to the pages of notebooks that are not written yet are left to the test above.
+    """
+    pending = missing_pages()
+    broken = []
+    for page in sorted(site.out.rglob("*.html")):
+        here = page.relative_to(site.out).as_posix()
+        for tag, url in links_of(page):
+            path = internal(url)
+            if path is None:
+                continue
+            target = normpath(join(dirname(here), path))
+            if target in pending:
+                continue
+            if target.startswith("..") or not (site.out / target).is_file():
+                broken.append((here, tag, url))
+    assert not broken, broken
+    # the builder's own check agrees
+    assert all(normpath(join(dirname(page), link)) in pending for page, link in site.broken), site.broken
+
+
+def test_links_between_notebooks_point_to_pages(site: SiteReport) -> None:
+    """Are the notebooks' .ipynb and README links rewritten to the site's .html pages?"""
+    leftovers = []
+    for page in site.out.rglob("*.html"):
+        for _, url in links_of(page):
+            path = internal(url)
+            if path is not None and (path.endswith((".ipynb", "README.md"))):
+                leftovers.append((page.name, url))
+    assert not leftovers, leftovers
+    lesson_page = (site.out / EXECUTED_LESSON).read_text(encoding="utf-8")
+    assert 'href="../index.html"' in lesson_page
+
+
+def test_figures_are_image_files(site: SiteReport) -> None:
+    """Does an executed lesson show its figures as PNG files next to the page?"""
+    page = site.out / EXECUTED_LESSON
+    images = [url for tag, url in links_of(page) if tag == "img" and internal(url)]
+    assert images, "the executed lesson shows no figure"
+    for url in images:
+        data = (page.parent / unquote(url)).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", url
+    recorded = [image for p in site.pages for image in p.images]
+    assert recorded and all((site.out / image).is_file() for image in recorded)
+
+
+def test_slider_cells_become_their_static_figure(site: SiteReport) -> None:
+    """Is a slider cell shown as its default figure, without widget views or widget state?"""
+    text = (site.out / EXECUTED_LESSON).read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-view+json" not in text
+    assert "application/vnd.jupyter.widget-state+json" not in text
+    assert "@jupyter-widgets/html-manager" not in text
+    start = text.index('<span class="n">BUILDERS</span>')
+    following_cell = text.find("jp-CodeCell", start)
+    assert "<img" in text[start : following_cell if following_cell > 0 else None]
+
+
+def test_exercise_pages_run_blank_and_show_not_attempted(site: SiteReport) -> None:
+    """Does each exercise page show every check as not attempted, with no cell raising?"""
+    exercise_pages = [page for page in site.pages if page.kind == "exercise"]
+    assert exercise_pages
+    for page in exercise_pages:
+        assert page.executed and not page.errors, (page.source, page.errors)
+        text = (site.out / page.target).read_text(encoding="utf-8")
+        badges = len(re.findall(r">\s*NOT ATTEMPTED\s*<", text))
+        assert badges >= len(exercises_for_lesson(page.lesson.number)), page.target
+        assert ">PASSED<" not in text
+
+
+def test_contents_page_lists_every_lesson_with_minutes(site: SiteReport) -> None:
+    """Does index.html list every lesson's title and minutes, linking the published pages?"""
+    text = (site.out / "index.html").read_text(encoding="utf-8")
+    hrefs = {url for _, url in links_of(site.out / "index.html")}
+    for lesson in LESSONS:
+        assert lesson.title in text
+        assert f"{lesson.minutes} min" in text
+        if (site.out / "notebooks" / f"{lesson.slug}.html").is_file():
+            assert f"notebooks/{lesson.slug}.html" in hrefs
+
+
+def test_rewrite_links_copies_linked_repository_files() -> None:
+    """Is a link to a repository file kept, and the file queued for copying into the site?"""
+    copies: set[str] = set()
+    page = '<a href="../LICENSE">licence</a> <a href="../solutions/01-why-nonlinearity.ipynb">no</a>'
+    out = rewrite_links(page, "notebooks/01-x.ipynb", "notebooks/01-x.html", ROOT, copies)
+    assert 'href="../LICENSE"' in out
+    assert copies == {"LICENSE"}
+    assert "solutions/01-why-nonlinearity.ipynb" in out  # left alone: solutions are never published
+
+
+def test_cli_rejects_bad_jobs_and_a_site_inside_the_notebooks() -> None:
+    """Does the command line refuse -j 0, and a site folder among the notebooks, with a usage error?"""
+    for argv in (["--out", "unused", "-j", "0"], ["--out", str(ROOT / "notebooks" / "site")]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2
+    assert not (ROOT / "notebooks" / "site").exists()
+
+
+# ------------------------------------------------------------------------------------ slides
+
+
+def test_slide_types_follow_headings() -> None:
+    """Do headings start slides and subslides, code appear as fragments, nav cells vanish?"""
+    import nbformat.v4 as v4
+
+    nb = v4.new_notebook()
+    nb.cells = [
+        v4.new_markdown_cell("[< prev](x.ipynb)", metadata={"tags": ["nav"]}),
+        v4.new_markdown_cell("# 01 · Title"),
+        v4.new_code_cell("import numpy as np"),
+        v4.new_markdown_cell("## 1.1 Section"),
+        v4.new_markdown_cell("prose"),
+        v4.new_code_cell("x = 1"),
+        v4.new_code_cell("y = 2"),
+        v4.new_markdown_cell("### Detail"),
+        v4.new_markdown_cell("kept", metadata={"slideshow": {"slide_type": "notes"}}),
+    ]
+    types = [cell.metadata["slideshow"]["slide_type"] for cell in with_slide_types(nb).cells]
+    assert types == ["skip", "slide", "fragment", "slide", "-", "fragment", "-", "subslide", "notes"]
+    assert derive_slide_type("code", "   ", "markdown") == "skip"
+
+
+def test_a_lesson_exports_as_slides(tmp_path: Path) -> None:
+    """Does a lesson export to a reveal.js file with more than 5 sections, without nav cells?"""
+    lesson = next(lesson for lesson in LESSONS if (ROOT / "notebooks" / lesson.filename).is_file())
+    path = export_slides(lesson, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert path.name == f"{lesson.slug}.slides.html"
+    assert text.count("<section") > 5
+    assert "reveal" in text.lower()
+    assert "Contents</a>" not in text  # the navigation cells are skipped
+
+
+# ----------------------------------------------------------------------------- teacher's guide
+
+
+def test_teachers_guide_covers_every_lesson_and_exercise(site: SiteReport) -> None:
+    """Does TEACHING.md plan every lesson, name every exercise id, and appear on the site?"""
+    from course_utils.grading import EXERCISES
+
+    text = (ROOT / "TEACHING.md").read_text(encoding="utf-8")
+    for lesson in LESSONS:
+        assert f"## Lesson {int(lesson.number)} · {lesson.title}" in text, lesson.title
+    unnamed = [exercise_id for exercise_id in EXERCISES if f"`{exercise_id}`" not in text]
+    assert not unnamed, f"exercises the guide does not assign: {unnamed}"
+    for flag in ("--out", "-j", "--timeout", "--lesson", "--feedback"):
+        assert f"`{flag}" in text, flag
+    assert "submission`, `exercise`, `status`, `points`, `max_points`, `message`" in text
+    assert "not tested here" in text
+    assert (site.out / "teaching.html").is_file()
