@@ -2,13 +2,138 @@
 
 | id | answer name | kind |
 |---|---|---|
+| ``celu_from_elu`` | ``celu_from_elu`` | function ``(x, alpha)``: CELU written with the registry's ELU |
+| ``elu_grad`` | ``elu_grad`` | function ``(x, alpha=1.0)``: ELU's derivative, stable on extreme inputs |
 | ``selu_constants`` | ``selu_constants`` | sequence ``(alpha, lam)``, compared at rtol 1e-9 |
+| ``selu_layer_moments`` | ``selu_layer_moments`` | sequence ``(mean, variance)`` of selu(z), z ~ N(0, 2) |
+| ``lecun_std`` | ``lecun_std`` | function ``n_in -> float``: LeCun-normal weight std |
 """
 
 from __future__ import annotations
 
-from .checkers import Mistake, sequence_checker
+from typing import Any
+
+import numpy as np
+
+from .checkers import (
+    Mistake,
+    activation,
+    activation_grad,
+    elementwise_checker,
+    function_checker,
+    sequence_checker,
+)
 from .registry import register
+
+_GRID = np.arange(-80, 81) / 10.0
+_GRID_NO_ZERO = _GRID[_GRID != 0.0]
+
+
+def _celu_reference(x: np.ndarray, alpha: float) -> np.ndarray:
+    from course_utils.activations import celu
+
+    return np.asarray(celu(x, alpha=alpha), dtype=np.float64)
+
+
+def _elu_with(x: np.ndarray, alpha: float) -> np.ndarray:
+    from course_utils.activations import elu
+
+    return np.asarray(elu(x, alpha=alpha), dtype=np.float64)
+
+
+register(
+    id="celu_from_elu",
+    lesson="04",
+    answer_name="celu_from_elu",
+    kind="function",
+    title="CELU from ELU",
+    section="4.1",
+    checker=function_checker(
+        _celu_reference,
+        [(_GRID, a) for a in (1.0, 0.5, 2.0, 3.0)],
+        signature="celu_from_elu(x, alpha)",
+        describe=lambda x, a: f"for alpha = {a}",
+        mistakes=(
+            Mistake(
+                _elu_with,
+                "That is ELU with this alpha, not CELU: CELU also divides the input by alpha "
+                "inside the exponential, which is what makes its slope at 0⁻ equal to 1.",
+            ),
+            Mistake(
+                lambda x, a: a * _elu_with(x / a, a),
+                "Close: the outer factor alpha and the input x/alpha are right, but the ELU inside "
+                "must have alpha = 1 — otherwise alpha appears twice on the negative side.",
+            ),
+            Mistake(
+                lambda x, a: _elu_with(x / a, 1.0),
+                "The outer factor alpha is missing: CELU(x) = alpha·ELU₁(x/alpha).",
+            ),
+        ),
+    ),
+    hints=(
+        "Compare the negative pieces: CELU has alpha·(exp(x/alpha) − 1), ELU with alpha = 1 has exp(x) − 1.",
+        "Substitute x → x/alpha into ELU with alpha = 1, then multiply by alpha. Check the positive "
+        "side too.",
+        "Use the registry: act.elu(x / alpha, alpha=1.0).",
+    ),
+)
+
+
+_elu_grad_default = elementwise_checker(
+    activation_grad("elu"),
+    name="ELU′",
+    signature="elu_grad(x, alpha=1.0)",
+    stable=True,
+    mistakes=(
+        Mistake(activation("elu"), "That is ELU itself; the exercise asks for its derivative."),
+        Mistake(
+            lambda x: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0)) - 1.0),
+            "On the negative side the derivative of alpha·(exp(x) − 1) is alpha·exp(x): the −1 "
+            "disappears when you differentiate.",
+        ),
+    ),
+    stability_advice=(
+        "np.where evaluates BOTH branches for every element, so np.exp(x) overflows for large "
+        "positive x even though that branch is discarded; exponentiate np.minimum(x, 0) instead "
+        "({section})."
+    ),
+)
+
+_elu_grad_alphas = function_checker(
+    lambda x, a: np.asarray(activation_grad("elu", alpha=a)(x), dtype=np.float64),
+    [(_GRID_NO_ZERO, a) for a in (0.5, 2.0)],
+    signature="elu_grad(x, alpha)",
+    describe=lambda x, a: f"for alpha = {a} (x ≠ 0)",
+    mistakes=(
+        Mistake(
+            lambda x, a: np.asarray(activation_grad("elu")(x), dtype=np.float64),
+            "Your derivative ignores alpha: on the negative side it is alpha·exp(x).",
+        ),
+    ),
+)
+
+
+@register(
+    id="elu_grad",
+    lesson="04",
+    answer_name="elu_grad",
+    kind="function",
+    title="ELU's derivative, stable for any input",
+    section="4.2",
+    hints=(
+        "Differentiate each piece: x for x > 0, alpha·(exp(x) − 1) for x ≤ 0.",
+        "The negative piece's derivative is alpha·exp(x); with alpha = 1 both pieces give 1 at 0.",
+        "Avoid overflow: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0))).",
+    ),
+)
+def _check_elu_grad(answer: Any) -> tuple[str, str]:
+    _elu_grad_default(answer)
+    _elu_grad_alphas(answer)
+    return (
+        "passed",
+        "Correct! Your ELU′ matches the reference for alpha = 1 (including extreme inputs, without "
+        "warnings) and for alpha = 0.5 and 2.",
+    )
 
 
 def _selu_constants() -> tuple[float, float]:
@@ -47,5 +172,89 @@ register(
         "Set the mean to 0 and the second moment to 1: two equations in the two unknowns α and λ.",
         "Solve numerically (sp.nsolve, or mpmath.findroot) and keep at least 10 significant digits: "
         "the check compares at a relative tolerance of 1e-9.",
+    ),
+)
+
+
+def _selu_moments_var2() -> tuple[float, float]:
+    from course_utils.normalisation import normal_selu_moments
+
+    mean, var = normal_selu_moments(0.0, 2.0)
+    return float(mean), float(var)
+
+
+register(
+    id="selu_layer_moments",
+    lesson="04",
+    answer_name="selu_layer_moments",
+    kind="sequence",
+    title="Mean and variance of selu(z) for z ~ N(0, 2)",
+    section="4.3",
+    checker=sequence_checker(
+        _selu_moments_var2,
+        names=("mean", "variance"),
+        rtol=1e-6,
+        atol=1e-12,
+        mistakes=(
+            Mistake(
+                lambda: (0.0, 1.0),
+                "(0, 1) is the fixed point for pre-activations of variance 1; here the "
+                "pre-activation variance is 2, so the output statistics move away from it.",
+            ),
+            Mistake(
+                lambda: (_selu_moments_var2()[0], _selu_moments_var2()[1] + _selu_moments_var2()[0] ** 2),
+                "Your second number is E[selu(z)²], the second moment; the variance subtracts the "
+                "squared mean.",
+            ),
+            Mistake(
+                lambda: (0.0, 2.0),
+                "SELU is not linear: the output variance is not the input variance. Integrate "
+                "selu(z) and selu(z)² against the N(0, 2) density.",
+            ),
+        ),
+    ),
+    hints=(
+        "The density of N(0, 2) is exp(−z²/4)/sqrt(4π); split the integrals at 0.",
+        "mean = ∫ selu(z) p(z) dz, variance = ∫ selu(z)² p(z) dz − mean². scipy.integrate.quad "
+        "with act.selu works; so does SymPy with the closed forms of section 4.3.",
+        "A Monte-Carlo estimate is not precise enough (the check needs 6 significant digits).",
+    ),
+)
+
+
+register(
+    id="lecun_std",
+    lesson="04",
+    answer_name="lecun_std",
+    kind="function",
+    title="LeCun-normal initialisation: the weight standard deviation",
+    section="4.5",
+    checker=function_checker(
+        lambda n: 1.0 / np.sqrt(n),
+        [(1,), (64,), (256,), (1000,)],
+        signature="lecun_std(n_in)",
+        describe=lambda n: f"for n_in = {n}",
+        mistakes=(
+            Mistake(
+                lambda n: 1.0 / n,
+                "That is the variance 1/n_in; the exercise asks for the standard deviation, its "
+                "square root.",
+            ),
+            Mistake(
+                lambda n: np.sqrt(2.0 / n),
+                "That is He's standard deviation sqrt(2/n_in), made for ReLU; with SELU it makes "
+                "the variance grow layer after layer ({section}).",
+            ),
+            Mistake(
+                lambda n: 2.0 / n,
+                "That is He's variance 2/n_in; LeCun's variance is 1/n_in, and the exercise asks for "
+                "its square root.",
+            ),
+        ),
+    ),
+    hints=(
+        "A unit's pre-activation z = Σ wᵢxᵢ has variance n_in·Var(w)·E[x²].",
+        "With E[x²] = 1 (SELU's fixed point), Var(z) = 1 needs Var(w) = 1/n_in.",
+        "Return the standard deviation: the square root of the variance.",
     ),
 )

@@ -3,7 +3,11 @@
 | id | answer name | kind |
 |---|---|---|
 | ``gelu_tanh`` | ``gelu_tanh`` | function on arrays: the tanh approximation of GELU |
+| ``gelu_sigmoid_error`` | ``gelu_sigmoid_error`` | number: max abs error of x·σ(1.702x) on [−6, 6] |
+| ``swish_grad`` | ``swish_grad`` | function ``(x, beta)``: Swish's derivative for any beta |
+| ``swish_beta_limit`` | ``swish_beta_limit`` | SymPy expression in x: the beta → 0 limit of Swish |
 | ``swish_minimum`` | ``swish_minimum`` | number: the x where x·σ(x) is smallest |
+| ``mish_minimum`` | ``mish_minimum`` | number: the x where Mish is smallest |
 
 The reference for ``swish_minimum`` is the closed form of the root of
 d/dx [x σ(x)] = σ(x) (1 + x (1 − σ(x))) = 0, namely x* = −(1 + W(1/e)) ≈ −1.2784645427610738
@@ -13,10 +17,18 @@ with W the Lambert W function; the minimum value there is x* σ(x*) = −W(1/e) 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-from .checkers import Mistake, activation, elementwise_checker, number_checker
+from .checkers import (
+    Mistake,
+    activation,
+    elementwise_checker,
+    function_checker,
+    number_checker,
+    sympy_checker,
+)
 from .registry import register
 
 
@@ -85,6 +97,158 @@ register(
 )
 
 
+def _max_abs_error(approx: Any, exact: Any, lo: float, hi: float) -> float:
+    """max |approx − exact| on [lo, hi]: a dense grid, then a bounded refinement of the peak."""
+    from scipy import optimize
+
+    def err(t: Any) -> Any:
+        return np.abs(approx(t) - exact(t))
+
+    x = np.linspace(lo, hi, 120_001)
+    i = int(np.argmax(err(x)))
+    step = x[1] - x[0]
+    res = optimize.minimize_scalar(
+        lambda t: -float(err(np.array([t]))[0]),
+        bounds=(max(lo, x[i] - step), min(hi, x[i] + step)),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
+    return max(float(err(x[i : i + 1])[0]), -float(res.fun))
+
+
+def _gelu_sigmoid_error() -> float:
+    return _max_abs_error(activation("gelu", approximate="sigmoid"), activation("gelu"), -6.0, 6.0)
+
+
+def _gelu_tanh_error() -> float:
+    return _max_abs_error(activation("gelu", approximate="tanh"), activation("gelu"), -6.0, 6.0)
+
+
+def _gate_error() -> float:
+    from scipy import special
+
+    return _max_abs_error(lambda t: special.expit(1.702 * t), special.ndtr, -6.0, 6.0)
+
+
+register(
+    id="gelu_sigmoid_error",
+    lesson="05",
+    answer_name="gelu_sigmoid_error",
+    kind="number",
+    title="How far is x·σ(1.702x) from GELU on [−6, 6]?",
+    section="5.2",
+    checker=number_checker(
+        _gelu_sigmoid_error,
+        rtol=1e-6,
+        mistakes=(
+            Mistake(
+                _gelu_tanh_error,
+                "That is the error of the tanh approximation; the exercise asks about x·σ(1.702x).",
+            ),
+            Mistake(
+                _gate_error,
+                "You compared the gates σ(1.702x) and Φ(x); the exercise compares the activations, "
+                "x·σ(1.702x) and x·Φ(x), whose difference is x times larger.",
+            ),
+        ),
+        near_rtol=1e-2,
+        what="your gelu_sigmoid_error",
+    ),
+    hints=(
+        "Evaluate both functions on a fine grid over [−6, 6] and take the largest absolute difference.",
+        "A grid of 1 000 001 points (np.linspace(-6, 6, 1_000_001)) is fine enough; or refine the "
+        "peak with scipy.optimize.minimize_scalar.",
+        "Use act.gelu(x) for the exact GELU (or x * scipy.special.ndtr(x)).",
+    ),
+)
+
+
+def _swish_grad_reference(x: np.ndarray, beta: float) -> np.ndarray:
+    from course_utils.activations import swish
+
+    return np.asarray(swish.grad(x, beta=beta), dtype=np.float64)
+
+
+def _swish_value(x: np.ndarray, beta: float) -> np.ndarray:
+    from course_utils.activations import swish
+
+    return np.asarray(swish(x, beta=beta), dtype=np.float64)
+
+
+def _sig(z: np.ndarray) -> np.ndarray:
+    from scipy.special import expit
+
+    return expit(z)
+
+
+register(
+    id="swish_grad",
+    lesson="05",
+    answer_name="swish_grad",
+    kind="function",
+    title="Swish's derivative for any beta",
+    section="5.3",
+    checker=function_checker(
+        _swish_grad_reference,
+        [(np.arange(-80, 81) / 10.0, b) for b in (1.0, 2.0, 0.5, 0.0, 10.0)],
+        signature="swish_grad(x, beta)",
+        describe=lambda x, b: f"for beta = {b}",
+        mistakes=(
+            Mistake(
+                lambda x, b: _swish_value(x, b) + _sig(b * x) * (1.0 - _swish_value(x, b)),
+                "The popular formula f + σ(βx)(1 − f) (equivalently σ(βx) + x·σ(βx)(1 − σ(βx)), "
+                "without the chain rule's factor beta) is the derivative for beta = 1 only; for "
+                "other beta: βf + σ(βx)(1 − βf).",
+            ),
+            Mistake(
+                lambda x, b: 2.0 * _swish_grad_reference(x, b),
+                "Your derivative is twice the right one: Swish is x·σ(βx), not 2x·σ(βx) (a common "
+                "mis-transcription).",
+            ),
+        ),
+    ),
+    hints=(
+        "Product rule on x·σ(βx): σ(βx) + x·(d/dx σ(βx)).",
+        "d/dx σ(βx) = β·σ(βx)·(1 − σ(βx)).",
+        "In terms of f = x·σ(βx): f' = βf + σ(βx)(1 − βf). Use scipy.special.expit for σ.",
+    ),
+)
+
+
+def _half_x() -> Any:
+    import sympy as sp
+
+    return sp.Symbol("x", real=True) / 2
+
+
+def _beta_limit_mistakes() -> list[tuple[Any, str]]:
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    return [
+        (x, "The answer x is the β → 0 limit of 2x·σ(βx), a mis-transcription of Swish; Swish itself "
+            "is x·σ(βx)."),
+        (sp.Max(x, 0), "That is the β → ∞ limit (ReLU); the exercise asks for β → 0."),
+        (sp.Integer(0), "σ(0) is 1/2, not 0."),
+    ]
+
+
+register(
+    id="swish_beta_limit",
+    lesson="05",
+    answer_name="swish_beta_limit",
+    kind="sympy",
+    title="Swish as beta → 0",
+    section="5.3",
+    checker=sympy_checker(_half_x, reference_name="the limit", mistakes=_beta_limit_mistakes),
+    hints=(
+        "What is σ(βx) when β = 0, whatever x is?",
+        "sp.limit(x / (1 + sp.exp(-beta * x)), beta, 0) with beta = sp.Symbol('beta', positive=True).",
+        "Give an expression in the symbol named x, e.g. x = sp.Symbol('x').",
+    ),
+)
+
+
 def _swish_argmin() -> float:
     from scipy.special import lambertw
 
@@ -128,6 +292,53 @@ register(
     hints=(
         "Plot x·σ(x) for x in [−5, 2]: the minimum is where the derivative is 0.",
         "Differentiate with SymPy and solve derivative = 0 numerically: sp.nsolve(expr, x, -1).",
+        "Give the number with all its digits (float(...)); the check compares at relative tolerance 1e-6.",
+    ),
+)
+
+
+def _mish_argmin() -> float:
+    from scipy import optimize
+
+    from course_utils.activations import mish
+
+    return float(optimize.brentq(lambda t: float(mish.grad(t)), -2.0, -0.5, xtol=1e-15, rtol=1e-15))
+
+
+def _mish_min_value() -> float:
+    from course_utils.activations import mish
+
+    return float(mish(_mish_argmin()))
+
+
+register(
+    id="mish_minimum",
+    lesson="05",
+    answer_name="mish_minimum",
+    kind="number",
+    title="Where is Mish (x·tanh(softplus(x))) smallest?",
+    section="5.5",
+    checker=number_checker(
+        _mish_argmin,
+        rtol=1e-6,
+        mistakes=(
+            Mistake(
+                _mish_min_value,
+                "That is Mish's minimum VALUE; the exercise asks for the x where it is reached.",
+            ),
+            Mistake(
+                _swish_argmin,
+                "That is where Swish x·σ(x) is smallest; Mish's gate is tanh(softplus(x)).",
+            ),
+            Mistake(lambda: -_mish_argmin(), "Check the sign: Mish dips below 0 on the negative side."),
+        ),
+        near_rtol=1e-2,
+        what="your mish_minimum",
+    ),
+    hints=(
+        "Mish's derivative is 0 at its minimum, somewhere in [−2, −0.5].",
+        "x = sp.Symbol('x'); mish = x * sp.tanh(sp.log(1 + sp.exp(x))); then "
+        "sp.nsolve(sp.diff(mish, x), x, -1.2).",
         "Give the number with all its digits (float(...)); the check compares at relative tolerance 1e-6.",
     ),
 )

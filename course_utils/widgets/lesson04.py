@@ -1,0 +1,164 @@
+"""Lesson 4 (ELU, SELU and self-normalisation): per-layer statistics of a deep SELU network.
+
+The slider ``selu_init_depth`` sets the initial weights' standard deviation (as a multiple
+of LeCun's ``1 / sqrt(n_in)``) and the number of layers shown, and draws the measured mean
+and variance of every layer's activations beside the prediction of the moment map for random
+weights (:func:`course_utils.normalisation.iterate_selu_map` with ``tau = init_std**2`` and
+``random_weights=True``).
+
+Every init-std position is measured when the first widget is built (16 runs of a 64-layer
+network, cached by :func:`selu_stats` for the session), so a slider step only redraws.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from course_utils.widgets import register
+from course_utils.widgets.base import SliderWidget
+
+__all__ = ["SeluInitDepth", "selu_stats"]
+
+INIT_STDS: tuple[float, ...] = tuple(np.round(np.arange(0.5, 2.0001, 0.1), 2).tolist())
+"""The slider's init-std positions (multiples of LeCun's standard deviation)."""
+MAX_DEPTH = 64
+"""Layers measured (the depth slider shows the first ``depth`` of them)."""
+WIDTH = 128
+"""Units per layer of the slider's network (the lesson's own experiment uses 256)."""
+N_SAMPLES = 128
+"""Input samples (standard normal) per measurement."""
+
+
+@lru_cache(maxsize=64)
+def selu_stats(init_std: float, seed: int = 0) -> dict[str, np.ndarray]:
+    """Measured and predicted per-layer statistics of the slider's SELU network.
+
+    Each init std is computed on first use (a 64-layer run, tens of milliseconds) and cached,
+    so revisiting a slider position only redraws.
+
+    Parameters
+    ----------
+    init_std : float
+        Weight standard deviation times ``sqrt(n_in)`` (1 = LeCun normal).
+    seed : int
+        Seed of the input and of the weights (shared by all init stds: only the scale of the
+        same weight draws changes along the slider).
+
+    Returns
+    -------
+    dict
+        ``"mean"``, ``"var"`` (measured) and ``"theory_mean"``, ``"theory_var"`` (the pooled
+        moment map of random weights with ``tau = init_std**2``), ndarrays of shape
+        ``(MAX_DEPTH,)``, layer 1 first; theory entries are nan where the predicted variance
+        overflowed or vanished.
+
+    Examples
+    --------
+    >>> st = selu_stats(1.0)
+    >>> bool(abs(st["var"][-1] - 1) < 0.3 and abs(st["theory_var"][-1] - 1) < 1e-9)
+    True
+    """
+    from course_utils import nets
+    from course_utils.normalisation import iterate_selu_map, single_threaded_blas
+
+    x = np.random.default_rng(seed).standard_normal((N_SAMPLES, WIDTH))
+    with single_threaded_blas():
+        st = nets.deep_forward_stats(
+            "selu",
+            depth=MAX_DEPTH,
+            width=WIDTH,
+            init="lecun",
+            n=N_SAMPLES,
+            seed=seed,
+            x=x,
+            init_scale=init_std,
+        )
+    theory = iterate_selu_map(0.0, 1.0, MAX_DEPTH, tau=init_std**2, random_weights=True)[1:]
+    return {"mean": st["mean"], "var": st["var"], "theory_mean": theory[:, 0], "theory_var": theory[:, 1]}
+
+
+@register("selu_init_depth")
+class SeluInitDepth(SliderWidget):
+    """Mean and variance, layer by layer, of a deep SELU network as the init std changes.
+
+    Controls: ``init_std`` -- weight standard deviation times ``sqrt(n_in)`` (1 = LeCun
+    normal, 1.41 = He normal); ``depth`` -- layers shown.
+
+    Examples
+    --------
+    >>> w = SeluInitDepth()
+    >>> w.update(init_std=1.5, depth=32)[:4]
+    b'\\x89PNG'
+    >>> res = w.compute(init_std=1.0, depth=10)
+    >>> res["layers"].shape
+    (10,)
+    """
+
+    ranges = {"init_std": (0.5, 2.0, 0.1), "depth": (1.0, float(MAX_DEPTH), 1.0)}
+    defaults = {"init_std": 1.0, "depth": float(MAX_DEPTH)}
+    title = (
+        "SELU network, width 128, weight std = init_std / sqrt(n_in): measured (blue) and the "
+        "moment map's prediction (dashed)"
+    )
+    figsize = (8.0, 3.2)
+
+    def __init__(self) -> None:
+        for std in INIT_STDS:  # 16 short runs, once per session: every later step only redraws
+            selu_stats(std)
+        super().__init__()
+
+    def compute(self, init_std: float, depth: float) -> dict[str, Any]:
+        """The (cached) statistics of the nearest slider position, first ``depth`` layers."""
+        key = min(INIT_STDS, key=lambda s: abs(s - init_std))
+        d = int(round(depth))
+        st = selu_stats(key)
+        out: dict[str, Any] = {name: values[:d] for name, values in st.items()}
+        out["layers"] = np.arange(1, d + 1)
+        out["init_std"] = key
+        return out
+
+    def draw(self, result: dict[str, Any], fig: Any) -> None:
+        """Two panels: mean and log10 variance by layer, measured (solid) and predicted (dashed)."""
+        if not fig.axes:
+            from course_utils.plotting import COLORS, few_ticks, freeze_layout
+
+            ax_m, ax_v = fig.subplots(1, 2)
+            fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.86, wspace=0.32)
+            (self._m,) = ax_m.plot([], [], color=COLORS["blue"], lw=2, label="measured")
+            (self._mt,) = ax_m.plot([], [], "--", color=COLORS["vermillion"], lw=2, label="moment map")
+            (self._v,) = ax_v.plot([], [], color=COLORS["blue"], lw=2)
+            (self._vt,) = ax_v.plot([], [], "--", color=COLORS["vermillion"], lw=2)
+            ax_m.axhline(0.0, color="grey", lw=1)
+            ax_v.axhline(0.0, color="grey", lw=1)
+            ax_m.set(xlabel="layer", ylabel="mean", title=" ")
+            ax_v.set(xlabel="layer", ylabel="log10 variance", title=" ")
+            for ax in (ax_m, ax_v):
+                few_ticks(ax, nx=4, ny=3)
+                freeze_layout(ax, ylabel_x=-0.17)
+            self._axes = (ax_m, ax_v)
+        ax_m, ax_v = self._axes
+        layers = result["layers"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_var = np.log10(result["var"])
+            log_theory = np.log10(result["theory_var"])
+        self._m.set_data(layers, result["mean"])
+        self._mt.set_data(layers, result["theory_mean"])
+        self._v.set_data(layers, log_var)
+        self._vt.set_data(layers, log_theory)
+        right = max(float(layers[-1]), 2.0)
+        for ax in self._axes:
+            ax.set_xlim(0.5, right + 0.5)
+        for ax, values, pad in (
+            (ax_m, [result["mean"], result["theory_mean"]], 0.2),
+            (ax_v, [log_var, log_theory], 0.5),
+        ):
+            finite = np.concatenate(values)
+            finite = finite[np.isfinite(finite)]
+            lo, hi = min(float(finite.min()), -pad), max(float(finite.max()), pad)
+            ax.set_ylim(lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo))
+        last_mean = result["mean"][-1]
+        ax_m.set_title(f"init_std = {result['init_std']:.2f}: last mean {last_mean:.3g}", fontsize=11)
+        ax_v.set_title(f"last variance {result['var'][-1]:.3g} (0 = variance 1)", fontsize=11)
