@@ -17,12 +17,16 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "activations",
+    "capstone",
     "course",
     "datasets",
+    "dead_units",
     "grading",
     "nets",
+    "normalisation",
     "notebooks",
     "plotting",
+    "saturation",
     "symbolic",
     "widgets",
 )
