@@ -232,7 +232,9 @@ class SliderWidget:
             self._controls = {name: self._make_control(name) for name in [*self.options, *self.ranges]}
             for control in self._controls.values():
                 control.observe(self._on_change, names="value")
-            self._image = ipywidgets.Image(value=self.png, format="png")
+            # Natural pixel size: a stretched PNG looks soft on a projector.
+            natural_size = ipywidgets.Layout(align_self="flex-start", max_width="100%")
+            self._image = ipywidgets.Image(value=self.png, format="png", layout=natural_size)
             self._output = ipywidgets.Output()  # shows errors raised by a step
             controls = list(self._controls.values())
             half = (len(controls) + 1) // 2

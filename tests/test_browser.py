@@ -1,0 +1,289 @@
+"""Do the lessons run in a real JupyterLab, and does each slider redraw its figure there?
+
+One JupyterLab server on loopback (every Jupyter folder in a temporary directory, no token,
+autosave off, a ``python3`` kernelspec running this test's own Python) serves copies of the
+lesson notebooks; headless Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright)
+opens each lesson in its own page, runs all cells and fails on any traceback or error
+output. Then, in every displayed slider widget, it focuses a slider handle, presses an arrow
+key and proves from the DOM that the widget's image changed (new ``src``, different decoded
+pixels, new readout) and then settled. Every topic lesson (01-07) must show at least one
+slider (COURSE.md). Lessons whose notebook does not exist yet are skipped, saying so. A
+last test drives a known-bad notebook (a traceback on stderr, an exception, a slider whose
+figure never changes) to prove that these checks can fail. The sliders moved, with the time
+from key press to new image, are listed at the end of the run.
+
+Run: ``python -m pytest -o addopts="" -p no:cacheprovider tests/test_browser.py -v``
+(2.5-4 minutes for eight lessons on 2 cores, depending on the load). Skips without Chromium; with Chromium but
+without Playwright it skips, except under ``CI=true``, where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from browser_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KERNEL_DISPLAY_NAME,
+    LabServer,
+    SliderMove,
+    error_outputs,
+    move_slider,
+    open_notebook,
+    run_all,
+    tag_slider_widgets,
+    wait_for_widgets,
+)
+
+from course_utils.course import LESSONS, ROOT, Lesson
+
+pytestmark = pytest.mark.browser
+
+OPEN_TIMEOUT_MS = 90_000
+RUN_TIMEOUT_MS = 180_000  # a lesson runs in < 30 s alone (COURSE.md); the browser and load add to it
+WIDGET_TIMEOUT_MS = 30_000
+MOVE_TIMEOUT_MS = 30_000
+MAX_LATENCY_MS = 3_000
+"""Key press -> new image on screen. Steps take tens of milliseconds (benchmarks/widgets.py) and
+the round trip a few hundred on a loaded 2-core machine; a widget that trains per step fails."""
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _require_browser() -> Any:
+    """The Playwright sync API module, or skip (fail under CI=true when Chromium exists)."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium): the browser test needs it")
+    try:
+        import playwright.sync_api as sync_api
+    except ImportError as exc:
+        message = f"playwright is not importable ({exc}); pip install playwright (never `playwright install`)"
+        if _in_ci():
+            pytest.fail(f"CI=true and {CHROMIUM} exists, but {message}")
+        pytest.skip(message)
+    return sync_api
+
+
+@pytest.fixture(scope="module")
+def sync_api() -> Any:
+    return _require_browser()
+
+
+@dataclass
+class LessonRun:
+    """What one lesson did in the browser (for the summary)."""
+
+    slug: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    moves: list[SliderMove] = field(default_factory=list)
+    attempts: int = 1
+
+
+@pytest.fixture(scope="module")
+def runs(request: pytest.FixtureRequest) -> Iterator[list[LessonRun]]:
+    """Every lesson driven in this module; a summary (sliders moved, timings) is printed at the end."""
+    done: list[LessonRun] = []
+    started = time.perf_counter()
+    yield done
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or not done:
+        return
+    lines = [
+        f"browser: moved {sum(len(run.moves) for run in done)} sliders in {len(done)} lessons, "
+        f"{time.perf_counter() - started:.0f} s in all (server and browser start included)"
+    ]
+    for run in done:
+        phases = ", ".join(f"{name} {sec:.1f} s" for name, sec in run.seconds.items())
+        retry = " (after a retry)" if run.attempts > 1 else ""
+        lines.append(f"  {run.slug}{retry}: {phases}")
+        for move in run.moves:
+            lines.append(
+                f"    {move.widget} {move.slider} {move.value_before} -> {move.value_after} ({move.key}): "
+                f"new image after {move.latency_ms:.0f} ms, settled after {move.settle_ms:.0f} ms"
+            )
+    with capture.global_and_fixture_disabled() if capture else nullcontext():
+        reporter.write_line("")
+        for line in lines:
+            reporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def lab(sync_api: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """A JupyterLab server serving a temporary folder; killed by PID afterwards."""
+    home = tmp_path_factory.mktemp("lab-home")
+    root = tmp_path_factory.mktemp("lab-root")
+    (root / "notebooks").mkdir()
+    server = LabServer(root, home)
+    try:
+        server.start()
+        specs = server.api("api/kernelspecs")
+        spec = specs["kernelspecs"]["python3"]["spec"]
+        assert spec["argv"][0] == sys.executable and spec["display_name"] == KERNEL_DISPLAY_NAME, (
+            f"Lab does not use the test's kernelspec: {spec}"
+        )
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(sync_api: Any) -> Iterator[Any]:
+    """A context of headless Debian Chromium driven by Playwright (one page per lesson).
+
+    One context for all lessons, so that Lab's scripts are loaded from the HTTP cache after
+    the first lesson; each page opens its notebook with ``?reset`` (a fresh workspace).
+    """
+    manager = sync_api.sync_playwright().start()
+    try:
+        chromium = manager.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
+        )
+        try:
+            yield chromium.new_context(viewport={"width": 1400, "height": 1000})
+        finally:
+            chromium.close()
+    finally:
+        manager.stop()
+
+
+def _drive(page: Any, url: str, lesson: Lesson, run: LessonRun) -> None:
+    """Open, run all, check outputs, move one slider per slider widget (recorded in ``run``)."""
+    t0 = time.perf_counter()
+    open_notebook(page, url, OPEN_TIMEOUT_MS)
+    t1 = time.perf_counter()
+    run_all(page, RUN_TIMEOUT_MS)
+    t2 = time.perf_counter()
+    run.seconds = {"open": t1 - t0, "run all": t2 - t1}
+    errors = error_outputs(page)
+    assert not errors, f"{lesson.filename}: error output(s) after Run All:\n" + "\n---\n".join(
+        text[-1500:] for text in errors
+    )
+    wait_for_widgets(page, WIDGET_TIMEOUT_MS)
+    errors = error_outputs(page)
+    assert not errors, f"{lesson.filename}: widget error(s):\n" + "\n---\n".join(
+        text[-1500:] for text in errors
+    )
+    titles = tag_slider_widgets(page)
+    if lesson.has_exercises:
+        assert titles, (
+            f"{lesson.filename}: no slider rendered (COURSE.md: every topic lesson has a live slider)"
+        )
+    run.moves = []
+    for index, name in enumerate(titles):
+        move = move_slider(page, index, name, MOVE_TIMEOUT_MS)
+        where = f"{lesson.filename}, widget {move.widget!r}, slider {move.slider!r} ({move.key})"
+        assert not move.errors, f"{where}: the step raised:\n" + "\n".join(move.errors)
+        assert move.value_after != move.value_before, f"{where}: the readout stayed {move.value_before}"
+        assert move.src_changed, f"{where}: the image src did not change"
+        assert move.pixels_changed, f"{where}: a new image arrived, but its pixels are the same"
+        assert move.latency_ms < MAX_LATENCY_MS, f"{where}: the new image took {move.latency_ms:.0f} ms"
+        run.moves.append(move)
+    run.seconds["sliders"] = time.perf_counter() - t2
+    errors = error_outputs(page)
+    assert not errors, f"{lesson.filename}: error output(s) after moving sliders:\n" + "\n---\n".join(
+        text[-1500:] for text in errors
+    )
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
+def test_lesson_runs_clean_in_jupyterlab_and_its_sliders_redraw(
+    lesson: Lesson, lab: LabServer, browser: Any, sync_api: Any, runs: list[LessonRun]
+) -> None:
+    """Does the lesson run without errors in Lab, and does each of its sliders redraw the figure?"""
+    source = ROOT / "notebooks" / lesson.filename
+    if not source.is_file():
+        pytest.skip(f"notebooks/{lesson.filename} does not exist yet")
+    shutil.copyfile(source, lab.root_dir / "notebooks" / lesson.filename)
+    url = f"{lab.url}lab/tree/notebooks/{lesson.filename}"
+    run = LessonRun(lesson.slug)
+    for attempt in (1, 2):  # one retry, on a timeout only
+        run.attempts = attempt
+        page = browser.new_page()
+        try:
+            _drive(page, url, lesson, run)
+            break
+        except sync_api.TimeoutError:
+            if attempt == 2:
+                raise
+            print(f"{lesson.filename}: timed out, retrying once")
+        finally:
+            page.close()
+            lab.shutdown_kernels()
+    runs.append(run)
+    for move in run.moves:
+        print(
+            f"{move.widget} {move.slider}: {move.value_before} -> {move.value_after}, "
+            f"image after {move.latency_ms:.0f} ms"
+        )
+
+
+SELF_TEST_CELLS = (
+    '''from course_utils.widgets import SliderWidget
+
+
+class Frozen(SliderWidget):
+    """A slider whose figure never changes."""
+
+    ranges = {"k": (0.0, 1.0, 0.1)}
+    defaults = {"k": 0.5}
+
+    def compute(self, k):
+        return None
+
+    def draw(self, result, fig):
+        if not fig.axes:
+            fig.add_subplot().plot([0, 1], [0, 1])
+
+
+class Live(Frozen):
+    """A slider whose title shows its value."""
+
+    def compute(self, k):
+        return k
+
+    def draw(self, result, fig):
+        super().draw(result, fig)
+        fig.axes[0].set_title(f"k = {result:.1f}")''',
+    "Frozen()",
+    "Live()",
+    'import sys\nprint("Traceback (most recent call last): a fake one on stderr", file=sys.stderr)',
+    'raise ValueError("a deliberate error")',
+)
+
+
+def test_the_checks_catch_errors_and_a_slider_that_does_not_redraw(
+    lab: LabServer, browser: Any, sync_api: Any, tmp_path: Any
+) -> None:
+    """Would this test notice a traceback, an error output and a frozen figure? (A known-bad notebook.)"""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in SELF_TEST_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": KERNEL_DISPLAY_NAME, "language": "python"}
+    nbformat.write(nb, lab.root_dir / "notebooks" / "zz-self-test.ipynb")
+    page = browser.new_page()
+    try:
+        open_notebook(page, f"{lab.url}lab/tree/notebooks/zz-self-test.ipynb", OPEN_TIMEOUT_MS)
+        run_all(page, RUN_TIMEOUT_MS)
+        errors = error_outputs(page)
+        assert len(errors) == 2, errors
+        assert "a fake one on stderr" in errors[0] and "a deliberate error" in errors[1], errors
+        wait_for_widgets(page, WIDGET_TIMEOUT_MS)
+        assert tag_slider_widgets(page) == ["Frozen()", "Live()"]
+        live = move_slider(page, 1, "Live()", MOVE_TIMEOUT_MS)
+        assert live.src_changed and live.pixels_changed and live.value_after == "0.6", live
+        with pytest.raises(AssertionError, match=r"'k' went 0\.5 -> 0\.6 .*did not change"):
+            move_slider(page, 0, "Frozen()", 5_000)
+    finally:
+        page.close()
+        lab.shutdown_kernels()
