@@ -137,27 +137,50 @@ def _softmax_case(
 ) -> None:
     """Run one case of a softmax exercise; raise Fail with a diagnosis when it is wrong."""
     args: tuple[Any, ...] = (x.copy(),) if temperature is None else (x.copy(), temperature)
-    kwargs = {} if axis is None else {"axis": axis}
     ax = -1 if axis is None else axis
-    run = call(f, *args, call_desc=desc, notes=_NOTES, **kwargs)
-    got = as_array(run.value)
     expected = _softmax(
         x.astype(np.float64), axis=ax, temperature=1.0 if temperature is None else temperature
     )
+    advice = f" on the way. {_OVERFLOW_ADVICE}"
+    wrong = _run_case(f, args, axis, expected, x.dtype == np.float32, desc, advice)
+    if wrong is None:
+        return
+    got, mismatch, run = wrong
+    diagnosis = _diagnose(got, x, ax, desc, mistakes, run.warning_text)
+    raise Fail(diagnosis or describe_mismatch(mismatch, context=desc))
+
+
+def _run_case(
+    f: Callable[..., Any],
+    args: tuple[Any, ...],
+    axis: int | None,
+    expected: np.ndarray,
+    float32: bool,
+    desc: str,
+    overflow_advice: str,
+) -> tuple[np.ndarray, Any, Any] | None:
+    """Call the student's ``f(*args[, axis=axis])`` and compare it with ``expected``.
+
+    Returns None when the values agree without a warning, else ``(got, mismatch, run)`` for
+    the caller's diagnosis. Raises Fail for a wrong shape, and for right values reached
+    through an overflow (``overflow_advice`` completes that message).
+    """
+    kwargs = {} if axis is None else {"axis": axis}
+    run = call(f, *args, call_desc=desc, notes=_NOTES, **kwargs)
+    got = as_array(run.value)
     problem = shape_problem(got, expected.shape)
     if problem:
         raise Fail(with_context(desc, problem))
-    rtol = 1e-5 if x.dtype == np.float32 else STABLE_RTOL
+    rtol = 1e-5 if float32 else STABLE_RTOL
     mismatch = find_mismatch(got, expected, rtol=rtol, atol=STABLE_ATOL)
     if mismatch is None and not run.warnings:
-        return
+        return None
     if mismatch is None:
         raise Fail(
             f"{warning_problem(run)} {desc[:1].upper()}{desc[1:]} your values are right, but an "
-            f"intermediate result overflowed on the way. {_OVERFLOW_ADVICE}"
+            f"intermediate result overflowed{overflow_advice}"
         )
-    diagnosis = _diagnose(got, x, ax, desc, mistakes, run.warning_text)
-    raise Fail(diagnosis or describe_mismatch(mismatch, context=desc))
+    return got, mismatch, run
 
 
 # ----------------------------------------------------------------------------- softmax_stable
@@ -441,22 +464,12 @@ def check_log_softmax_stable(answer: Any) -> tuple[str, str]:
     ]
     for x, axis, desc in cases:
         ax = -1 if axis is None else axis
-        kwargs = {} if axis is None else {"axis": axis}
-        run = call(f, x.copy(), call_desc=desc, notes=_NOTES, **kwargs)
-        got = as_array(run.value)
         expected = _log_softmax(x.astype(np.float64), axis=ax)
-        problem = shape_problem(got, expected.shape)
-        if problem:
-            raise Fail(with_context(desc, problem))
-        rtol = 1e-5 if x.dtype == np.float32 else STABLE_RTOL
-        mismatch = find_mismatch(got, expected, rtol=rtol, atol=STABLE_ATOL)
-        if mismatch is None and not run.warnings:
+        advice = ": subtract the maximum before the exp (logsumexp)."
+        wrong = _run_case(f, (x.copy(),), axis, expected, x.dtype == np.float32, desc, advice)
+        if wrong is None:
             continue
-        if mismatch is None:
-            raise Fail(
-                f"{warning_problem(run)} {desc[:1].upper()}{desc[1:]} your values are right, but an "
-                "intermediate result overflowed: subtract the maximum before the exp (logsumexp)."
-            )
+        got, mismatch, _ = wrong
         x64 = x.astype(np.float64)
         if np.any(np.isneginf(got)) and matches(got, _quiet(_log_of_softmax, x64, ax)):
             raise Fail(
