@@ -15,6 +15,12 @@ Two mechanisms, chosen per call (``mode="auto"``):
 
 ``"none"`` runs without a limit. A missing ``SIGALRM`` never makes grading fail.
 
+Both mechanisms stop Python code at the interpreter's next check for pending signals. On
+CPython 3.10 (not 3.11+) a loop whose body *starts* with ``try:`` never reaches such a check
+(the interpreter skips it on a jump straight into a ``SETUP_FINALLY``), so nothing in-process
+can stop ``while True: try: ...`` there — not this limit, not Ctrl-C. The class grader still
+handles it: a cell that ignores its interrupt has its kernel stopped.
+
 :class:`TimeLimitExceeded` derives from ``BaseException``, so a student's
 ``except Exception:`` inside an endless loop cannot swallow it.
 """
