@@ -17,8 +17,7 @@ from __future__ import annotations
 import html
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -427,23 +426,6 @@ def train_run(
     return Run(cand, seed, [float(v) for v in history.loss], test_loss, accuracy, seconds, dead)
 
 
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """Run the BLAS on one thread while training.
-
-    The matrices here are small (minibatch 32 x 64 units): threads cost more in
-    synchronisation than they save, and on a busy machine far more (measured: 12 s instead of
-    4 s for the eight activations), and the results were identical to the last bit.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # scikit-learn's dependency; without it, keep the default threads
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
 _RUNS: dict[tuple[Candidate, int, ExperimentConfig], Run] = {}
 """Finished runs keyed by (candidate, seed, config without its seeds): training is deterministic."""
 
@@ -497,11 +479,13 @@ def run_experiment(
         def say(message: str) -> None:
             return None
 
+    from course_utils.nets import single_threaded_blas
+
     data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     shared = replace(config, seeds=())
     result = ExperimentResult(config, candidates)
     width = max(len(c.label) for c in candidates)
-    with _one_blas_thread():
+    with single_threaded_blas():
         for i, cand in enumerate(candidates, start=1):
             say(f"[{i}/{len(candidates)}] {cand.label.ljust(width)}  seeds:")
             start = time.perf_counter()

@@ -23,8 +23,7 @@ they neither overflow nor lose precision far in the tails.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +31,7 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from course_utils.activations import SELU_ALPHA, SELU_SCALE
+from course_utils.nets import single_threaded_blas
 
 __all__ = [
     "deep_stats_over_seeds",
@@ -342,30 +342,6 @@ def solve_selu_constants(dps: int = 30) -> tuple[float, float]:
             lambda a, lam: selu_fixed_point_equations(a, lam), (mpmath.mpf("1.7"), mpmath.mpf("1.0"))
         )
         return float(root[0]), float(root[1])
-
-
-@contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """Run the enclosed NumPy code with one BLAS thread.
-
-    The deep-network experiments multiply many small matrices (256 x 256). For these, BLAS
-    threads cost more in start-up and synchronisation than they save, and on a busy 2-core
-    laptop they can make a run ten times slower. Uses ``threadpoolctl`` (installed with
-    scikit-learn); without it, nothing changes.
-
-    Examples
-    --------
-    >>> with single_threaded_blas():
-    ...     float(np.ones((2, 2)) @ np.ones(2) @ np.ones(2))
-    4.0
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def deep_stats_over_seeds(
