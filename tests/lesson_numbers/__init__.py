@@ -1,0 +1,1 @@
+"""Per-lesson specs of the numbers each lesson's prose quotes (used by the root conftest.py)."""
