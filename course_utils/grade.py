@@ -124,8 +124,14 @@ MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 GRADER_SETUP_TIMEOUT = 120
 """Seconds allowed to the injected cell that loads the grader's checkers in the kernel."""
 
-CHECK_TIMEOUT_FLOOR = 30
-"""Minimum seconds for one injected grading cell (``check`` has its own 10 s limit inside)."""
+CALL_TIMEOUT = 10
+"""Seconds one call of a student's function may take while it is judged (``check()``'s limit)."""
+
+JUDGE_TIMEOUT = 120
+"""Seconds the judgement of one exercise may take in all (every call and comparison)."""
+
+MAX_RERUNS = 3
+"""Times a notebook is run again without a cell that stopped its kernel."""
 
 STARTUP_MARGIN = 120
 """Seconds added to the default wall-clock cap of a submission (kernel start, imports)."""
@@ -365,113 +371,19 @@ def _lesson_exercises(lesson: str) -> list[tuple[str, float]]:
 
 
 # --------------------------------------------------------------------------------------------
-# Kernel side: the injected cells
+# Kernel side: the injected cells (each a one-line call into course_utils.probe)
 # --------------------------------------------------------------------------------------------
 
-_KERNEL_SETUP = r'''
-import builtins
-import importlib
-import json
-import os
-import sys
 
-from IPython import get_ipython
-
-_open, _dumps, _str, _float, _sorted = builtins.open, json.dumps, str, float, sorted
-_modules = sys.modules
-_ns = get_ipython().user_ns
+def _install_cell(channel: str, cwd: str, entry: str) -> str:
+    """The injected first cell: :func:`course_utils.probe.install`, before any student code."""
+    return f"__import__('course_utils.probe', fromlist=['install']).install({channel!r}, {cwd!r}, {entry!r})"
 
 
-def _ours(name):
-    return name == "course_utils" or name.startswith("course_utils.")
-
-
-def _take():
-    return {name: _modules.pop(name) for name in _sorted(n for n in _modules if _ours(n))}
-
-
-# The grader's own modules load from the grader's package folder and site-packages only,
-# never from the working directory, which students share (a planted numpy.py stays inert).
-_student_path = sys.path
-sys.path = [_P["package_parent"], *(p for p in sys.path if p not in ("", "."))]
-_private = {}
-_load_error = None
-_saved = _take()
-try:
-    _grading = importlib.import_module("course_utils.grading")
-    _grading.exercises_for_lesson(_P["lesson"])
-    _check, _exercises = _grading.check, _grading.EXERCISES
-except BaseException as exc:
-    _load_error = f"{type(exc).__name__}: {exc}"
-finally:
-    _private.update(_take())
-    _modules.update(_saved)
-    _import_state = (list(sys.meta_path), list(sys.path_hooks), list(sys.path), None)
-    sys.path = _student_path
-    importlib.invalidate_caches()
-    os.chdir(_P["cwd"])
-
-
-def _swap_import_state(state):
-    old = (sys.meta_path, sys.path_hooks, sys.path, sys.path_importer_cache)
-    sys.meta_path, sys.path_hooks, sys.path, sys.path_importer_cache = state
-    return old
-
-
-def _grade(exercise_id):
-    record = {"exercise": exercise_id, "status": "error", "points": 0.0, "message": ""}
-    student = None
-    student_imports = None
-    try:
-        if _load_error is not None:
-            raise RuntimeError("the grader could not load its checkers: " + _load_error)
-        student = _take()
-        _modules.update(_private)
-        meta_path, path_hooks, path, _ = _import_state
-        student_imports = _swap_import_state((list(meta_path), list(path_hooks), list(path), {}))
-        name = _exercises[exercise_id].answer_name
-        if name not in _ns:
-            record["status"] = "not_attempted"
-            record["message"] = (
-                f"`{name}` was not found after running the notebook: its cell was deleted, "
-                "renamed or stopped with an error before defining it"
-            )
-        else:
-            result = _check(exercise_id, _ns[name])
-            record["status"] = _str(result.status)
-            record["points"] = _float(result.points)
-            record["message"] = _str(result.message)[:4000]
-    except KeyboardInterrupt:
-        record.update(status="error", points=0.0, message=(
-            f"checking this answer was interrupted: it ran past the {_P['check_timeout']} s limit "
-            "(or raised KeyboardInterrupt)"))
-    except BaseException as exc:
-        record.update(status="error", points=0.0,
-                      message=f"the answer could not be checked: {type(exc).__name__}: {exc}"[:4000])
-    finally:
-        if student_imports is not None:
-            _swap_import_state(student_imports)
-        if student is not None:
-            _private.update(_take())
-            _modules.update(student)
-        with _open(_P["out_path"], "a", encoding="utf-8") as fh:
-            fh.write(_dumps(record) + "\n")
-
-
-setattr(sys, _P["entry"], _grade)
-'''
-
-
-def _setup_cell_source(params: dict[str, Any]) -> str:
-    """The injected first cell: runs :data:`_KERNEL_SETUP` in a private namespace."""
-    return (
-        f"exec(compile({_KERNEL_SETUP!r}, '<course_utils grader>', 'exec'), "
-        f"{{'__name__': '__course_utils_grader__', '_P': {params!r}}})"
-    )
-
-
-def _check_cell_source(entry: str, exercise_id: str) -> str:
-    return f"__import__('sys').__dict__[{entry!r}]({exercise_id!r})"
+def _probe_cell(entry: str, function: str, *args: str) -> str:
+    """An injected cell calling ``probe.<function>(*args)`` through the probe's ``builtins`` entry."""
+    arguments = ", ".join(repr(arg) for arg in args)
+    return f"__import__('builtins').{entry}.{function}({arguments})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -566,26 +478,114 @@ async def _start_kernel(ipython_root: str, cwd: str) -> tuple[Any, Any]:
     return await _connect_kernel(await _launch_kernel(ipython_root, cwd))
 
 
+def _code_cell_label(number: int, source: str) -> str:
+    """``code cell 8 (`os._exit(0)`)``: a code cell named by its number among code cells."""
+    return f"code cell {number} (`{_first_line(source)}`)"
+
+
+def _read_notebook(path: Path) -> Any:
+    """The submission as an nbformat notebook with every code cell's outputs dropped."""
+    import nbformat
+
+    text = path.read_bytes().decode("utf-8-sig")
+    nb = nbformat.reads(text, as_version=4)
+    for cell in nb.cells:
+        if not isinstance(cell.get("source", ""), str):
+            cell["source"] = "".join(cell.get("source") or [])
+        cell.setdefault("source", "")
+        cell.setdefault("metadata", nbformat.NotebookNode())
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+    return nb
+
+
+class _Run:
+    """One execution of a submission in one kernel: the student's cells, then the judge's requests."""
+
+    def __init__(self, nb: Any, km: Any, kc: Any, timeout: int, folder: str) -> None:
+        from nbclient import NotebookClient
+
+        self.nb = nb
+        self.km = km
+        self.timeout = timeout
+        self.timed_out: dict[int, int] = {}
+        self.replies: dict[int, dict[str, Any]] = {}
+        run = self
+
+        class GradingClient(NotebookClient):
+            """nbclient that drops every output and gives up on cells that ignore interrupts."""
+
+            def output(self, outs: Any, msg: Any, display_id: Any, cell_index: int) -> None:
+                return None
+
+            def handle_comm_msg(self, outs: Any, msg: Any, cell_index: int) -> None:
+                return None
+
+            async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
+                key = id(cell)
+                run.timed_out[key] = run.timed_out.get(key, 0) + 1
+                if run.timed_out[key] > 1:
+                    raise _StuckCell()
+                return await super()._async_handle_timeout(timeout, cell)
+
+        def on_cell_executed(cell: Any = None, cell_index: int = 0, execute_reply: Any = None, **_: Any) -> None:
+            if isinstance(execute_reply, dict):
+                run.replies[id(cell)] = execute_reply.get("content") or {}
+
+        self.client = GradingClient(
+            nb,
+            km=km,
+            timeout=timeout,
+            interrupt_on_timeout=True,
+            allow_errors=True,
+            startup_timeout=60,
+            shutdown_kernel="immediate",
+            iopub_timeout=4,
+            raise_on_iopub_timeout=False,
+            record_timing=False,
+            store_widget_state=False,
+            resources={"metadata": {"path": folder}},
+            on_cell_executed=on_cell_executed,
+        )
+        self.client.kc = kc
+
+    async def injected(self, source: str, seconds: int) -> dict[str, Any]:
+        """Run a cell the grader wrote (kept out of the kernel's history); return its reply."""
+        import nbformat
+
+        cell = nbformat.v4.new_code_cell(source)
+        self.nb.cells.append(cell)  # nbclient stores the executed cell back at its index
+        self.client.timeout = seconds
+        try:
+            await self.client.async_execute_cell(cell, len(self.nb.cells) - 1, store_history=False)
+        finally:
+            self.client.timeout = self.timeout
+        return self.replies.get(id(cell), {})
+
+
 async def _grade_in_kernel(
     job: dict[str, Any],
     send: Callable[[dict[str, Any]], None],
     kernel: tuple[Any, Any] | None = None,
 ) -> None:
-    """Run one notebook and grade it (in a worker process).
+    """Run one notebook, then judge its answers here, in the worker (never in the kernel).
+
+    A code cell that kills the kernel (``os._exit``, a segfault) or ignores the interrupt
+    sent at its timeout does not cost the verdicts earned before it: the notebook is run
+    again in a fresh kernel without that cell (at most :data:`MAX_RERUNS` times), saying so,
+    and the answers are judged from that run.
 
     Parameters
     ----------
     job : dict
         ``path``, ``lesson``, ``exercises`` (list of ``[id, max_points]``), ``timeout``,
-        ``work_dir`` and ``ipython_dir``.
+        ``seed``, ``work_dir`` and ``ipython_dir``.
     send : callable
         Reports events to the main process.
     kernel : (km, kc), optional
         A kernel started by :func:`_start_kernel` that has run no code yet; by default one
         is started here. Either way it is shut down at the end.
     """
-    import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
     timeout = int(job["timeout"])
@@ -593,7 +593,7 @@ async def _grade_in_kernel(
 
     def note(text: str) -> None:
         if len(notes) < 20:
-            notes.append(clip_message(text, 300))
+            notes.append(clip_message(text[:1].upper() + text[1:], 300))
         elif len(notes) == 20:
             notes.append("(more messages left out)")
 
@@ -602,182 +602,173 @@ async def _grade_in_kernel(
 
     path = Path(job["path"])
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-        nb = nbformat.reads(text, as_version=4)
-        cells = list(nb.cells)
-        for cell in cells:
-            if not isinstance(cell.get("source", ""), str):
-                cell["source"] = "".join(cell.get("source") or [])
-            cell.setdefault("source", "")
-            cell.setdefault("metadata", nbformat.NotebookNode())
-            if cell.get("cell_type") == "code":
-                cell["outputs"] = []
+        nb = _read_notebook(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the student's problem
-        done(f"the file is not a readable notebook: {type(exc).__name__}: {exc}")
+        done(f"The file is not a readable notebook: {type(exc).__name__}: {exc}")
         return
-
-    class GradingClient(NotebookClient):
-        """nbclient that drops every output and gives up on cells that ignore interrupts."""
-
-        def output(self, outs: Any, msg: Any, display_id: Any, cell_index: int) -> None:
-            return None
-
-        def handle_comm_msg(self, outs: Any, msg: Any, cell_index: int) -> None:
-            return None
-
-        async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
-            key = id(cell)
-            timed_out[key] = timed_out.get(key, 0) + 1
-            if timed_out[key] > 1:
-                raise _StuckCell()
-            return await super()._async_handle_timeout(timeout, cell)
-
-    timed_out: dict[int, int] = {}
-    replies: dict[int, dict[str, Any]] = {}
-
-    def on_cell_executed(cell: Any = None, cell_index: int = 0, execute_reply: Any = None, **_: Any) -> None:
-        if isinstance(execute_reply, dict):
-            replies[id(cell)] = execute_reply.get("content") or {}
-
+    cells = list(nb.cells)
+    code_cells = [
+        (index, number, cell)
+        for number, (index, cell) in enumerate(
+            ((i, c) for i, c in enumerate(cells) if c.get("cell_type") == "code"), start=1
+        )
+    ]
+    notebook_code = "\n\n".join(str(cell.get("source", "")) for _, _, cell in code_cells)
     folder = str(path.parent)
-    if kernel is not None and not await kernel[0].is_alive():
-        kernel[1].stop_channels()
-        kernel = None
-    try:
-        km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder)
-    except Exception as exc:  # noqa: BLE001
-        done(f"the kernel did not start: {type(exc).__name__}: {exc}")
-        return
-    client = GradingClient(
-        nb,
-        km=km,
-        timeout=timeout,
-        interrupt_on_timeout=True,
-        allow_errors=True,
-        startup_timeout=60,
-        shutdown_kernel="immediate",
-        iopub_timeout=4,
-        raise_on_iopub_timeout=False,
-        record_timing=False,
-        store_widget_state=False,
-        resources={"metadata": {"path": folder}},
-        on_cell_executed=on_cell_executed,
-    )
-    client.kc = kc
-    work = Path(job["work_dir"])
-    token = secrets.token_hex(16)
-    out_path = work / f"result-{token}.jsonl"
-    entry = f"_course_utils_grader_{token}"
-    params = {
-        "package_parent": _PACKAGE_PARENT,
-        "lesson": job["lesson"],
-        "out_path": str(out_path),
-        "entry": entry,
-        "check_timeout": max(timeout, CHECK_TIMEOUT_FLOOR),
-        "cwd": folder,
-    }
     exercises = [ex for ex, _ in job["exercises"]]
+    skipped: set[int] = set()
+    work = Path(job["work_dir"])
     problem: str | None = None
-    kernel_pid: int | None = None
-    offset = 0
 
-    def read_results() -> None:
-        nonlocal offset
+    for attempt in range(MAX_RERUNS + 1):
+        problem = None
+        killer: tuple[int, str] | None = None  # (code cell number, label) of a cell that stopped the kernel
+        if kernel is not None and not await kernel[0].is_alive():
+            kernel[1].stop_channels()
+            kernel = None
         try:
-            with open(out_path, encoding="utf-8") as fh:
-                fh.seek(offset)
-                for line in fh.read(10_000_000).splitlines():
-                    try:
-                        record = json.loads(line)
-                    except ValueError:
-                        continue
-                    if isinstance(record, dict) and record.get("exercise") in exercises:
-                        send({"event": "result", **record})
-                offset = fh.tell()
-        except OSError:
-            pass
-
-    async def run_injected(source: str, seconds: int) -> dict[str, Any]:
-        cell = nbformat.v4.new_code_cell(source)
-        nb.cells.append(cell)  # nbclient stores the executed cell back at its index
-        client.timeout = seconds
-        try:
-            await client.async_execute_cell(cell, len(nb.cells) - 1, store_history=False)
-        finally:
-            client.timeout = timeout
-        return replies.get(id(cell), {})
-
-    try:
+            km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder)
+        except Exception as exc:  # noqa: BLE001
+            done(f"The kernel did not start: {type(exc).__name__}: {exc}")
+            return
+        kernel = None
+        nb.cells = [*cells]
+        run = _Run(nb, km, kc, timeout, folder)
+        channel = Path(tempfile.mkdtemp(prefix="channel-", dir=work))
+        entry = f"_course_utils_probe_{secrets.token_hex(8)}"
         kernel_pid = getattr(getattr(km, "provisioner", None), "pid", None)
         send({"event": "kernel", "pid": kernel_pid})
-        async with client.async_setup_kernel(cleanup_kc=True):
-            try:
-                setup_seconds = max(timeout, GRADER_SETUP_TIMEOUT)
-                reply = await run_injected(_setup_cell_source(params), setup_seconds)
-                if reply.get("status") == "error":
-                    note(f"the grader's set-up cell failed: {reply.get('ename')}: {reply.get('evalue')}")
-            except DeadKernelError:
-                problem = "the kernel died while the grader was loading its checkers"
-            except _StuckCell:
-                problem = "the grader could not load its checkers in time"
-            for index, cell in enumerate(cells):
-                if problem is not None:
-                    break
-                if cell.get("cell_type") != "code" or not str(cell.get("source", "")).strip():
-                    continue
-                label = f"cell {index + 1} (`{_first_line(cell['source'])}`)"
-                send({"event": "cell", "label": label})
-                try:
-                    await client.async_execute_cell(cell, index, store_history=True)
-                except DeadKernelError:
-                    problem = f"the kernel died while running {label}; later cells did not run"
-                    break
-                except _StuckCell:
-                    problem = (
-                        f"{label} ran past the {timeout} s limit and did not stop when interrupted, "
-                        "so the kernel was stopped; later cells did not run"
-                    )
-                    break
-                except Exception as exc:  # noqa: BLE001 - a malformed cell must not stop the rest
-                    note(f"{label} could not be run: {type(exc).__name__}: {exc}")
-                    continue
-                content = replies.get(id(cell), {})
-                if timed_out.get(id(cell)):
-                    note(f"{label} ran past the {timeout} s limit and was interrupted")
-                elif content.get("status") == "error":
-                    note(f"{label} raised {content.get('ename')}: {content.get('evalue')}")
-            if problem is None and not await km.is_alive():
-                problem = "the kernel stopped after the last cell (does the notebook call exit()?)"
-            for exercise in exercises:
-                if problem is not None:
-                    break
-                send({"event": "cell", "label": f"the check of `{exercise}`"})
-                try:
-                    await run_injected(_check_cell_source(entry, exercise), params["check_timeout"])
-                except DeadKernelError:
-                    read_results()
-                    send({"event": "result", "exercise": exercise, "status": "error", "points": 0.0,
-                          "message": "the kernel died while this answer was being checked (does the "
-                                     "answer, or an earlier exit(), stop Python?)"})
-                    problem = f"not checked: the kernel died while checking `{exercise}`"
-                except _StuckCell:
-                    read_results()
-                    send({"event": "result", "exercise": exercise, "status": "error", "points": 0.0,
-                          "message": f"checking this answer ran past {params['check_timeout']} s and "
-                                     "did not stop when interrupted"})
-                    problem = f"not checked: the check of `{exercise}` could not be stopped"
-                read_results()
-    except DeadKernelError:
-        problem = problem or "the kernel died"
-    except Exception as exc:  # noqa: BLE001 - e.g. the kernel did not start
-        problem = problem or f"the notebook could not be run: {type(exc).__name__}: {exc}"
-    finally:
-        _kill_group(kernel_pid)
         try:
-            out_path.unlink()
-        except OSError:
-            pass
+            async with run.client.async_setup_kernel(cleanup_kc=True):
+                try:
+                    setup = _install_cell(str(channel), folder, entry)
+                    reply = await run.injected(setup, max(timeout, GRADER_SETUP_TIMEOUT))
+                    if reply.get("status") == "error":
+                        problem = f"The grader could not set up its probe: {reply.get('ename')}: {reply.get('evalue')}"
+                except DeadKernelError:
+                    problem = "The kernel died while the grader was setting up its probe"
+                except _StuckCell:
+                    problem = "The grader could not set up its probe in time"
+                for index, number, cell in code_cells:
+                    if problem is not None:
+                        break
+                    if index in skipped or not str(cell.get("source", "")).strip():
+                        continue
+                    label = _code_cell_label(number, cell["source"])
+                    send({"event": "cell", "label": label})
+                    try:
+                        await run.client.async_execute_cell(cell, index, store_history=True)
+                    except DeadKernelError:
+                        killer = (index, label)
+                        problem = f"The kernel died while running {label}; later cells did not run"
+                        break
+                    except _StuckCell:
+                        killer = (index, label)
+                        problem = (
+                            f"{label[:1].upper()}{label[1:]} ran past the {timeout} s limit and did not "
+                            "stop when interrupted, so the kernel was stopped; later cells did not run"
+                        )
+                        break
+                    except Exception as exc:  # noqa: BLE001 - a malformed cell must not stop the rest
+                        note(f"{label} could not be run: {type(exc).__name__}: {exc}")
+                        continue
+                    content = run.replies.get(id(cell), {})
+                    if run.timed_out.get(id(cell)):
+                        note(f"{label} ran past the {timeout} s limit and was interrupted. Make it faster.")
+                    elif content.get("status") == "error":
+                        note(f"{label} raised {content.get('ename')}: {content.get('evalue')}")
+                if problem is None and not await km.is_alive():
+                    problem = "The kernel stopped after the last cell (does the notebook call exit()?)"
+                if killer is not None and attempt < MAX_RERUNS:
+                    skipped.add(killer[0])
+                    note(
+                        f"{killer[1]} stopped the kernel, so the notebook was run again from the top "
+                        "without it and graded from that run. Fix or delete that cell."
+                    )
+                    continue
+                if problem is None:
+                    await _judge_all(run, entry, exercises, channel, notebook_code, job, send)
+        except DeadKernelError:
+            problem = problem or "The kernel died"
+        except Exception as exc:  # noqa: BLE001 - e.g. the kernel did not start
+            problem = problem or f"The notebook could not be run: {type(exc).__name__}: {exc}"
+        finally:
+            _kill_group(kernel_pid)
+            shutil.rmtree(channel, ignore_errors=True)
+        break
     done(problem)
+
+
+async def _judge_all(
+    run: _Run,
+    entry: str,
+    exercises: list[str],
+    channel: Path,
+    notebook_code: str,
+    job: dict[str, Any],
+    send: Callable[[dict[str, Any]], None],
+) -> None:
+    """Judge every exercise here, asking the kernel's probe for answers and calls as needed."""
+    from nbclient.exceptions import DeadKernelError
+
+    from course_utils import wire
+    from course_utils.judge import KernelGone, judge
+
+    loop = asyncio.get_running_loop()
+    call_timeout = max(1, min(int(job["timeout"]), CALL_TIMEOUT))
+    gone: list[str] = []
+    counter = iter(range(1_000_000))
+
+    def request(action: str, name: str, message: dict[str, Any] | None) -> dict[str, Any]:
+        if gone:
+            raise KernelGone(0.0, gone[0])
+        stem = channel / f"r{next(counter)}"
+        try:
+            if message is not None:
+                wire.write_message(stem.with_name(stem.name + ".in"), message)
+            source = _probe_cell(entry, action, stem.name, name)
+            future = asyncio.run_coroutine_threadsafe(run.injected(source, call_timeout), loop)
+            try:
+                reply = future.result()
+            except DeadKernelError:
+                gone.append("the kernel died while running your function")
+                raise KernelGone(0.0, gone[0]) from None
+            except _StuckCell:
+                gone.append(f"your function ran past {call_timeout} s and did not stop when interrupted")
+                raise KernelGone(0.0, gone[0]) from None
+            if reply.get("status") == "error":
+                return {"error": f"the grader's probe failed in your kernel ({reply.get('ename')}: "
+                                 f"{str(reply.get('evalue'))[:200]}); did a cell change builtins or course_utils?"}
+            try:
+                return wire.read_message(stem.with_name(stem.name + ".out"))
+            except wire.WireError as exc:
+                return {"error": str(exc)}
+        finally:
+            for suffix in (".in.json", ".in.npz", ".out.json", ".out.npz", ".out.tmp"):
+                try:
+                    (channel / (stem.name + suffix)).unlink()
+                except OSError:
+                    pass
+
+    for exercise in exercises:
+        send({"event": "cell", "label": f"the check of `{exercise}`"})
+        if gone:
+            record = {"exercise": exercise, "status": "error", "points": 0.0,
+                      "message": f"Not checked: {gone[0]} while an earlier answer was checked."}
+        else:
+            try:
+                record = await asyncio.wait_for(
+                    loop.run_in_executor(None, judge, exercise, request, notebook_code, job.get("seed")),
+                    JUDGE_TIMEOUT,
+                )
+            except asyncio.TimeoutError:
+                gone.append(f"checking took longer than {JUDGE_TIMEOUT} s")
+                record = {"exercise": exercise, "status": "error", "points": 0.0,
+                          "message": f"Checking this answer took longer than {JUDGE_TIMEOUT} s and was stopped."}
+            if gone and record.get("status") != "passed":
+                record = {**record, "status": "error", "points": 0.0,
+                          "message": f"Not checked: {gone[0]}. Run the notebook yourself and fix that first."}
+        send({"event": "result", **record})
 
 
 async def _serve(send: Callable[[dict[str, Any]], None], work_dir: str, ipython_dir: str) -> None:
@@ -1089,6 +1080,7 @@ def grade(
     timeout: int,
     submission_timeout: float | None = None,
     progress: Callable[[Submission, list[GradeRow]], None] | None = None,
+    seed: int | None = None,
 ) -> list[GradeRow]:
     """Run and grade submissions with ``jobs`` parallel workers.
 
@@ -1105,6 +1097,8 @@ def grade(
         and per exercise check.
     progress : callable, optional
         Called with each finished submission and its rows.
+    seed : int, optional
+        The teacher's seed for hidden test inputs (:func:`teacher_seed`); None: public inputs only.
 
     Returns
     -------
@@ -1146,15 +1140,15 @@ def grade(
                     worker = _Worker(work_dir, ipython_dir, number)
                     with lock:
                         workers.append(worker)
-                check_timeout = max(timeout, CHECK_TIMEOUT_FLOOR)
                 cap = submission_timeout or (
-                    STARTUP_MARGIN + 2 * timeout * sub.code_cells + 2 * check_timeout * len(sub.exercises)
+                    STARTUP_MARGIN + 2 * timeout * sub.code_cells + JUDGE_TIMEOUT * len(sub.exercises)
                 )
                 job = {
                     "path": str(sub.path),
                     "lesson": sub.lesson,
                     "exercises": sub.exercises,
                     "timeout": timeout,
+                    "seed": seed,
                     "work_dir": str(work_dir),
                     "ipython_dir": str(ipython_dir),
                 }
@@ -1265,8 +1259,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--submission-timeout", type=_positive_float, default=None, metavar="S",
         help="wall-clock cap for one whole submission (default: 120 s + 2 x timeout per cell and check)",
     )
+    parser.add_argument(
+        "--seed", type=int, default=None, metavar="N",
+        help="seed of the hidden test inputs (default: a secret kept in your configuration folder, "
+        "created on first use, so the same class grades the same way twice)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only the summary")
     return parser
+
+
+def teacher_seed() -> int:
+    """The teacher's secret seed for hidden inputs, created once in the configuration folder.
+
+    Kept in ``$XDG_CONFIG_HOME/course_utils/grading-seed`` (``~/.config/...`` by default),
+    readable by the teacher only. Submissions never see it: their kernels run in a sandbox
+    without the teacher's home.
+    """
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    path = base / "course_utils" / "grading-seed"
+    try:
+        return int(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.randbits(63)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(f"{value}\n")
+    return value
 
 
 def _check_writable(path: Path, what: str, folder: bool = False) -> None:
@@ -1358,6 +1378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             submission_timeout=args.submission_timeout,
             progress=progress,
+            seed=args.seed if args.seed is not None else teacher_seed(),
         )
     except GradingInterrupted as exc:
         rows, status = exc.rows, 130

@@ -417,6 +417,8 @@ def explain_exception(exc: BaseException, call_desc: str = "", notes: Mapping[st
 
 def _student_line(exc: BaseException) -> str | None:
     """``"line 3: return 1 / (1 + math.exp(-x))"`` for the deepest frame of student code."""
+    if hasattr(exc, "remote_line"):  # raised in a graded kernel (see course_utils.judge)
+        return exc.remote_line
     try:
         frames = traceback.extract_tb(exc.__traceback__)
     except Exception:  # noqa: BLE001 - a missing line only shortens the message
@@ -434,6 +436,8 @@ def _student_line(exc: BaseException) -> str | None:
 
 def frame_is_student(exc: BaseException, func: Any) -> bool:
     """Whether ``exc`` passed through the student's function ``func`` (its own code object)."""
+    if hasattr(exc, "remote_through_student"):  # raised in a graded kernel (see course_utils.judge)
+        return bool(exc.remote_through_student)
     code = getattr(func, "__code__", None) or getattr(type(func).__call__, "__code__", None)
     if code is None:
         return False
@@ -460,19 +464,30 @@ def silences_warnings(func: Any) -> bool:
     Only the student's code is read (functions defined in a notebook or script, not in an
     installed package), so passing e.g. ``scipy.special.expit`` is never flagged.
     """
+    source = student_source(func)
+    return source is not None and any(word in source for word in _SILENCERS)
+
+
+def student_source(func: Any) -> str | None:
+    """The source of the student's own ``func``, or None for library functions and builtins.
+
+    A function judged by the class grader runs in the submission's kernel; its stand-in
+    carries the source the grader cross-checked (``__course_source__``).
+    """
     import inspect
 
+    if hasattr(func, "__course_source__"):
+        return func.__course_source__
     code = getattr(func, "__code__", None)
     if code is None:
-        return False
+        return None
     filename = os.path.abspath(code.co_filename)
     if "site-packages" in filename or filename.startswith(os.path.dirname(_GRADING_DIR)):
-        return False
+        return None
     try:
-        source = inspect.getsource(func)
+        return inspect.getsource(func)
     except (OSError, TypeError):
-        return False
-    return any(word in source for word in _SILENCERS)
+        return None
 
 
 # ----------------------------------------------------------------------------- comparison
