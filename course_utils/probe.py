@@ -40,22 +40,27 @@ from course_utils import wire
 _STATE: dict[str, Any] = {}
 
 
-def install(channel: str, cwd: str | None = None, entry: str | None = None) -> None:
+def install(
+    channel: str, cwd: str | None = None, entry: str | None = None, namespace: dict[str, Any] | None = None
+) -> None:
     """Remember the channel folder and the machinery the probe needs, before student code runs.
 
     The probe is also published as ``builtins.<entry>`` (a name chosen by the grader for this
     run), so a notebook that empties ``sys.modules`` or plants its own ``course_utils`` does
     not cut the grader off from its answers. Then the kernel moves into ``cwd``, the
     submission's folder (it starts elsewhere, so nothing planted there is imported first).
+    ``namespace`` defaults to the IPython kernel's user namespace.
     """
     import builtins
     import os
 
-    from IPython import get_ipython
+    if namespace is None:
+        from IPython import get_ipython
 
+        namespace = get_ipython().user_ns
     _STATE.update(
         channel=Path(channel),
-        namespace=get_ipython().user_ns,
+        namespace=namespace,
         errstate=np.errstate,
         catch_warnings=warnings.catch_warnings,
         simplefilter=warnings.simplefilter,

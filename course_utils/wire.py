@@ -127,16 +127,16 @@ def _sympy_tree(expr: Any, depth: int, count: list[int]) -> Any:
     if count[0] > MAX_NODES or depth > MAX_DEPTH:
         raise WireError("the SymPy expression is too large to be graded")
     if isinstance(expr, sp.Symbol):
-        assumptions = {
-            k: bool(v) for k, v in expr.assumptions0.items() if k in _ASSUMPTIONS and v is not None
-        }
+        given = getattr(expr, "_assumptions_orig", None) or expr.assumptions0
+        assumptions = {k: bool(v) for k, v in given.items() if k in _ASSUMPTIONS and v is not None}
         return ["Symbol", expr.name[:100], assumptions]
     if isinstance(expr, sp.Integer):
         return ["Integer", str(int(expr))]
     if isinstance(expr, sp.Rational):
         return ["Rational", str(expr.p), str(expr.q)]
     if isinstance(expr, sp.Float):
-        return ["Float", str(expr), int(expr._prec)]
+        sign, mantissa, exponent, bits = expr._mpf_
+        return ["Float", [int(sign), str(int(mantissa)), int(exponent), int(bits)], int(expr._prec)]
     name = type(expr).__name__
     if not expr.args:
         return [name]
@@ -230,12 +230,16 @@ def build_sympy(tree: Any) -> Any:
             return sp.Integer(int(t[1]))
         if name == "Rational" and len(t) == 3 and all(isinstance(p, str) and len(p) < 5000 for p in t[1:]):
             return sp.Rational(int(t[1]), int(t[2]))
-        if name == "Float" and len(t) == 3 and isinstance(t[1], str) and isinstance(t[2], int):
-            try:
-                float(t[1])
-            except ValueError:
-                raise WireError("malformed Float") from None
-            return sp.Float(t[1], precision=max(2, min(t[2], 1000)))
+        if name == "Float" and len(t) == 3 and isinstance(t[1], list) and isinstance(t[2], int):
+            import mpmath
+
+            sign, mantissa, exponent, bits = t[1] if len(t[1]) == 4 else (None,) * 4
+            if sign not in (0, 1) or not isinstance(mantissa, str) or len(mantissa) > 400:
+                raise WireError("malformed Float")
+            if not (isinstance(exponent, int) and isinstance(bits, int) and abs(exponent) < 10**6):
+                raise WireError("malformed Float")
+            value = mpmath.mpf((sign, int(mantissa), exponent, bits))
+            return sp.Float(value, precision=max(2, min(t[2], 1000)))
         if name not in _SYMPY_NODES:
             raise WireError(f"SymPy node {str(name)[:40]!r} is not accepted by the grader")
         cls = getattr(sp, name, None)

@@ -1,0 +1,263 @@
+"""The class grader's judge, probe and wire format, tested without a kernel.
+
+The probe normally runs in a submission's kernel and the judge in the grader; here both run
+in this process, talking through the same files, so every path of the round trip is covered
+quickly. The real kernel round trip is covered by tests/test_grade.py and
+tests/test_grade_attacks.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from course_utils import probe, wire
+from course_utils.grading import check
+from course_utils.judge import RemoteFunction, judge, rebuild_exception
+
+
+def local_request(namespace: dict[str, Any], channel: Path):
+    """A ``request`` that runs the probe here instead of in a kernel."""
+    probe.install(str(channel), namespace=namespace)
+    counter = itertools.count()
+
+    def request(action: str, name: str, message: dict[str, Any] | None) -> dict[str, Any]:
+        stem = f"r{next(counter)}"
+        if message is not None:
+            wire.write_message(channel / f"{stem}.in", message)
+        getattr(probe, action)(stem, name)
+        return wire.read_message(channel / f"{stem}.out")
+
+    return request
+
+
+def both_verdicts(tmp_path: Path, exercise: str, name: str, answer: Any, code: str = "") -> tuple[Any, Any]:
+    """(check() in this process, the judge through the probe) for one answer."""
+    local = check(exercise, answer)
+    remote = judge(exercise, local_request({name: answer}, tmp_path), code, seed=None)
+    return local, remote
+
+
+# --- the wire format ----------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(
+        dtype=st.sampled_from([np.float64, np.float32, np.int64, np.bool_, np.complex128]),
+        shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=4),
+    )
+)
+def test_arrays_cross_unchanged(tmp_path_factory: pytest.TempPathFactory, array: np.ndarray) -> None:
+    """Does every numeric array come back with its dtype, shape and values (NaN included)?"""
+    folder = tmp_path_factory.mktemp("wire")
+    wire.write_message(folder / "m", {"value": array, "scalar": array.reshape(-1)[:1].sum()})
+    back = wire.read_message(folder / "m")
+    assert back["value"].dtype == array.dtype and back["value"].shape == array.shape
+    np.testing.assert_array_equal(back["value"], array)
+    assert isinstance(back["scalar"], np.generic) and back["scalar"].dtype == array.sum().dtype
+
+
+def test_python_values_keep_their_types(tmp_path: Path) -> None:
+    """Do tuples stay tuples, lists lists, sets sets, and non-finite floats floats?"""
+    value = {
+        "t": (1, 2.5),
+        "l": [None, "b"],
+        "s": {"a", "c"},
+        "f": [float("nan"), float("-inf")],
+        "c": 1 + 2j,
+    }
+    wire.write_message(tmp_path / "m", {"value": value})
+    back = wire.read_message(tmp_path / "m")["value"]
+    assert back["t"] == (1, 2.5) and back["l"] == [None, "b"] and back["s"] == {"a", "c"}
+    assert np.isnan(back["f"][0]) and back["f"][1] == -np.inf and back["c"] == 1 + 2j
+
+
+def test_unknown_objects_become_named_placeholders(tmp_path: Path) -> None:
+    """Does an object that cannot cross arrive as a placeholder named after its type?"""
+
+    class Tensor:
+        pass
+
+    wire.write_message(tmp_path / "m", {"value": Tensor()})
+    back = wire.read_message(tmp_path / "m")["value"]
+    assert isinstance(back, wire.Opaque) and type(back).__name__ == "Tensor"
+
+
+def test_pickled_and_object_arrays_are_refused(tmp_path: Path) -> None:
+    """Is an .npz holding a pickled object array rejected instead of unpickled?"""
+    (tmp_path / "m.json").write_text('{"$dict": [["value", {"$array": "a0"}]]}', encoding="utf-8")
+    np.savez(tmp_path / "m.npz", a0=np.array([object()], dtype=object))
+    with pytest.raises(wire.WireError):
+        wire.read_message(tmp_path / "m")
+
+
+def test_a_pickle_in_place_of_json_is_refused(tmp_path: Path) -> None:
+    """Is a reply file holding a pickle refused rather than loaded?"""
+    (tmp_path / "m.json").write_bytes(pickle.dumps({"value": 1}))
+    with pytest.raises(wire.WireError):
+        wire.read_message(tmp_path / "m")
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        ["Function", [["Symbol", "x", {}]]],
+        ["__import__", [["Symbol", "os", {}]]],
+        ["Symbol", "x", {"evaluate": "os.system('x')"}],
+        ["Integer", "1" * 6000],
+        "x + 1",
+    ],
+)
+def test_sympy_trees_outside_the_whitelist_are_refused(tree: Any) -> None:
+    """Are unknown SymPy nodes, huge integers and plain text refused (never evaluated)?"""
+    if tree[0] == "Symbol":  # an unknown assumption is dropped, not evaluated
+        assert wire.build_sympy(tree).assumptions0.get("evaluate") is None
+        return
+    with pytest.raises(wire.WireError):
+        wire.build_sympy(tree)
+
+
+def test_sympy_expressions_are_rebuilt_equal() -> None:
+    """Does σ'(x), with assumptions on x, cross as an equal expression?"""
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    expr = sp.exp(-x) / (1 + sp.exp(-x)) ** 2 + sp.Rational(1, 3) * sp.Float("0.5") + sp.pi
+    tree, arrays = wire.encode(expr)
+    back = wire.decode(tree, arrays)
+    assert back == expr and next(iter(back.free_symbols)).is_real
+
+
+# --- the judge agrees with check() -------------------------------------------------------------
+
+
+def sigmoid_naive(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_split(x):
+    x = np.asarray(x, dtype=float)
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+
+def softmax_in_place(x, axis=-1):
+    x -= np.max(x, axis=axis, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def softmax_right(x, axis=-1):
+    z = np.asarray(x, dtype=float) - np.max(x, axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def raises_value_error(x):
+    raise ValueError("boom")
+
+
+def blank(x):
+    raise NotImplementedError
+
+
+def relu_grad_ok(x):
+    return (np.asarray(x) > 0).astype(float)
+
+
+@pytest.mark.parametrize(
+    ("exercise", "name", "answer"),
+    [
+        ("sigmoid_stable", "sigmoid_stable", sigmoid_naive),
+        ("sigmoid_stable", "sigmoid_stable", sigmoid_split),
+        ("sigmoid_stable", "sigmoid_stable", raises_value_error),
+        ("sigmoid_stable", "sigmoid_stable", blank),
+        ("softmax_stable", "softmax_stable", softmax_in_place),
+        ("softmax_stable", "softmax_stable", softmax_right),
+        ("relu_grad", "relu_grad", relu_grad_ok),
+        ("relu_grad", "relu_grad", np.sign),
+        ("he_variance", "he_variance", lambda n_in: 2.0 / n_in),
+        ("he_variance", "he_variance", lambda n_in: 1.0 / n_in),
+        ("selu_constants", "selu_constants", (1.6732632423543772, 1.0507009873554805)),
+        ("selu_constants", "selu_constants", [1.0507009873554805, 1.6732632423543772]),
+        ("xor_separable", "xor_choice", "b"),
+        ("xor_separable", "xor_choice", "a"),
+        ("step_gradient", "step_grad_w", np.float32(0.0)),
+        ("step_gradient", "step_grad_w", object()),
+    ],
+)
+def test_judge_and_check_agree(tmp_path: Path, exercise: str, name: str, answer: Any) -> None:
+    """Does the judge (answer behind the probe) reach check()'s verdict and message, word for word?"""
+    local, remote = both_verdicts(tmp_path, exercise, name, answer)
+    assert (remote["status"], remote["message"]) == (local.status, local.message)
+    assert remote["points"] == local.points
+
+
+def test_sympy_answers_agree(tmp_path: Path) -> None:
+    """Is a SymPy answer judged like check() judges it, right and wrong?"""
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    sigma = 1 / (1 + sp.exp(-x))
+    for answer in (sigma * (1 - sigma), sigma, sp.Symbol("y") * 0 + sigma.subs(x, sp.Symbol("y"))):
+        local, remote = both_verdicts(tmp_path, "sigmoid_grad_symbolic", "sigmoid_grad", answer)
+        assert (remote["status"], remote["message"]) == (local.status, local.message)
+
+
+def test_a_missing_answer_is_not_attempted(tmp_path: Path) -> None:
+    """Is an answer name missing from the notebook reported as not attempted, saying what to do?"""
+    record = judge("he_variance", local_request({}, tmp_path), "", seed=None)
+    assert record["status"] == "not_attempted" and "was not found" in record["message"]
+
+
+def test_in_place_changes_reach_the_checker(tmp_path: Path) -> None:
+    """Does a function that modifies its argument modify the checker's array too, as a local call would?"""
+    remote = RemoteFunction(local_request({"f": softmax_in_place}, tmp_path), "f", {"name": "f"}, "")
+    x = np.array([1.0, 2.0, 3.0])
+    remote(x)
+    assert x.max() == 0.0
+
+
+def test_student_exceptions_are_rebuilt_with_their_line() -> None:
+    """Is a builtin exception rebuilt as its own type, a custom one by name, each with the line?"""
+    exc = rebuild_exception(
+        {
+            "type": "ZeroDivisionError",
+            "builtin": True,
+            "text": "division by zero",
+            "line": "line 2: return 1 / 0",
+            "through_student": True,
+        }
+    )
+    assert isinstance(exc, ZeroDivisionError) and exc.remote_line == "line 2: return 1 / 0"
+    custom = rebuild_exception({"type": "MyError", "builtin": False, "text": "x"})
+    assert type(custom).__name__ == "MyError" and isinstance(custom, Exception)
+    assert not isinstance(rebuild_exception({"type": "SystemExit", "builtin": True}), SystemExit)
+
+
+def test_a_source_claim_missing_from_the_notebook_is_not_trusted(tmp_path: Path) -> None:
+    """When the kernel claims a source the submitted notebook does not hold, is the notebook used instead?"""
+    request = local_request({}, tmp_path)
+    honest = RemoteFunction(
+        request,
+        "f",
+        {"name": "f", "module": "__main__", "source": "def f(x):\n    return x\n"},
+        "def f(x):\n    return x\n",
+    )
+    forged = RemoteFunction(
+        request,
+        "f",
+        {"name": "f", "module": "__main__", "source": "def f(x):\n    return x\n"},
+        "import numpy as np\nnp.seterr(all='ignore')\ndef f(x):\n    return 1/(1+np.exp(-x))\n",
+    )
+    assert honest.__course_source__ == "def f(x):\n    return x\n"
+    assert "seterr" in forged.__course_source__
