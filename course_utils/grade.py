@@ -30,40 +30,34 @@ How a submission is run
   ``--timeout``: a cell that runs past it is interrupted (``interrupt_on_timeout``: a
   ``KeyboardInterrupt`` in the kernel) and execution goes on with the next cell, as after
   a cell that raises. A cell that ignores the interrupt for another full timeout stops
-  the kernel: its answers are then reported as not gradable, with that reason (this
-  overrides nbclient's timeout handler; were it renamed upstream, the wall-clock cap
-  would still end such a submission). A kernel
-  that dies (``os._exit``, a segfault, ``exit()``) gives rows saying "the kernel died
-  while running cell N".
+  the kernel (this overrides nbclient's timeout handler; were it renamed upstream, the
+  wall-clock cap would still end such a submission), and so does a cell that kills it
+  (``os._exit``, a segfault, ``exit()``): see the rerun below. Messages name a code cell
+  by its number among the code cells and its first line.
 
-How answers are graded, and why this way
-----------------------------------------
-The checkers run *inside the submission's kernel*, because most answers are functions
-that close over the student's own globals and cannot be shipped to another process
-faithfully. What makes this safe against a student who redefines ``check``, patches
-``course_utils.grading`` (a checker, an ``EXERCISES`` entry, ``CheckResult``), plants a
-fake ``course_utils`` package on ``sys.path`` or pastes fake "passed" output is *when* and
-*where* the grader's code is loaded:
+How answers are judged, and where
+---------------------------------
+No checker, reference or solution runs in the submission's kernel. Before the first student
+cell an injected cell installs the *probe* (:mod:`course_utils.probe`); after the last one
+the worker judges each exercise in its own process (:mod:`course_utils.judge`), with the same
+checker code as the notebook's ``check()``, so student and teacher see the same verdicts:
 
-1. Before the first student cell, an injected cell (not stored in the kernel's history)
-   removes every ``course_utils*`` entry from ``sys.modules``, imports
-   ``course_utils.grading`` (and the lesson's exercise records) afresh from the grader's
-   own package folder, keeps those module objects *privately* in a closure and takes them
-   out of ``sys.modules`` again. At that moment no student code has run, so the import
-   machinery, ``open`` and ``json`` are untouched. The student's own
-   ``import course_utils`` later builds a separate copy, which the student may patch at
-   will: the grader never looks at it.
-2. After the last student cell, one injected cell per exercise looks up the exercise's
-   ``answer_name`` in the notebook's namespace and calls the *private* ``check`` (its own
-   per-call time limit applies, and the cell itself runs under the cell timeout). During
-   that call the private modules are swapped into ``sys.modules``, so checkers that import
-   course modules lazily get the private copies too. A missing name is "not_attempted"
-   with a message saying the variable was not found.
-3. The verdict is appended as JSON to a result file whose random path only the private
-   closure knows, and the worker reads that file. Cell output (stdout, displays, stored
-   outputs in the submitted file) is never parsed, so fake output earns nothing. The
-   worker also takes each exercise's ``max_points`` from its own copy of the registry and
-   clips the points to it; an exercise without a verdict scores 0.
+1. The judge asks the probe what the exercise's answer variable holds. A value (number,
+   sequence, letter, SymPy expression) comes back as data (:mod:`course_utils.wire`: JSON and
+   ``.npz`` without pickle, size-capped, validated; SymPy rebuilt from whitelisted nodes).
+2. A function stays in the kernel. The checker gets a stand-in: each call writes the
+   arguments the checker chose (public inputs, plus hidden ones drawn from the teacher's
+   seed, :func:`teacher_seed`) to the kernel's channel folder, and an injected cell makes
+   the probe call the student's function and write back the result, exception, warnings and
+   the arguments after the call. One call may run :data:`CALL_TIMEOUT` seconds; the whole
+   judgement of an exercise :data:`JUDGE_TIMEOUT` seconds.
+3. Cell output (stdout, displays, stored outputs in the submitted file) is never parsed, so
+   fake output earns nothing. Points are clipped to the exercise's ``max_points`` from the
+   grader's own registry; an exercise without a verdict scores 0.
+
+A code cell that kills the kernel or ignores the interrupt at its timeout costs only
+itself: the notebook is run again in a fresh kernel without that cell (at most
+:data:`MAX_RERUNS` times) and graded from that run; the feedback names the cell.
 
 Every failure is closed: a checker that cannot be reached, raises or is interrupted gives
 ``"error"`` with 0 points. The threat model is a student editing cells, not one attacking
@@ -528,7 +522,9 @@ class _Run:
                     raise _StuckCell()
                 return await super()._async_handle_timeout(timeout, cell)
 
-        def on_cell_executed(cell: Any = None, cell_index: int = 0, execute_reply: Any = None, **_: Any) -> None:
+        def on_cell_executed(
+            cell: Any = None, cell_index: int = 0, execute_reply: Any = None, **_: Any
+        ) -> None:
             if isinstance(execute_reply, dict):
                 run.replies[id(cell)] = execute_reply.get("content") or {}
 
@@ -644,7 +640,8 @@ async def _grade_in_kernel(
                     setup = _install_cell(str(channel), folder, entry)
                     reply = await run.injected(setup, max(timeout, GRADER_SETUP_TIMEOUT))
                     if reply.get("status") == "error":
-                        problem = f"The grader could not set up its probe: {reply.get('ename')}: {reply.get('evalue')}"
+                        failure = f"{reply.get('ename')}: {reply.get('evalue')}"
+                        problem = f"The grader could not set up its probe: {failure}"
                 except DeadKernelError:
                     problem = "The kernel died while the grader was setting up its probe"
                 except _StuckCell:
@@ -737,8 +734,9 @@ async def _judge_all(
                 gone.append(f"your function ran past {call_timeout} s and did not stop when interrupted")
                 raise KernelGone(0.0, gone[0]) from None
             if reply.get("status") == "error":
-                return {"error": f"the grader's probe failed in your kernel ({reply.get('ename')}: "
-                                 f"{str(reply.get('evalue'))[:200]}); did a cell change builtins or course_utils?"}
+                failure = f"{reply.get('ename')}: {str(reply.get('evalue'))[:200]}"
+                return {"error": f"the grader's probe failed in your kernel ({failure}); "
+                                 "did a cell change builtins or course_utils?"}
             try:
                 return wire.read_message(stem.with_name(stem.name + ".out"))
             except wire.WireError as exc:
@@ -764,7 +762,8 @@ async def _judge_all(
             except asyncio.TimeoutError:
                 gone.append(f"checking took longer than {JUDGE_TIMEOUT} s")
                 record = {"exercise": exercise, "status": "error", "points": 0.0,
-                          "message": f"Checking this answer took longer than {JUDGE_TIMEOUT} s and was stopped."}
+                          "message": f"Checking this answer took longer than {JUDGE_TIMEOUT} s and was "
+                                     "stopped."}
             if gone and record.get("status") != "passed":
                 record = {**record, "status": "error", "points": 0.0,
                           "message": f"Not checked: {gone[0]}. Run the notebook yourself and fix that first."}
