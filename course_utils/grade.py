@@ -712,7 +712,7 @@ async def _judge_all(
     from course_utils.judge import KernelGone, judge
 
     loop = asyncio.get_running_loop()
-    call_timeout = max(1, min(int(job["timeout"]), CALL_TIMEOUT))
+    call_timeout = CALL_TIMEOUT
     gone: list[str] = []
     counter = iter(range(1_000_000))
 
@@ -742,7 +742,7 @@ async def _judge_all(
             except wire.WireError as exc:
                 return {"error": str(exc)}
         finally:
-            for suffix in (".in.json", ".in.npz", ".out.json", ".out.npz", ".out.tmp"):
+            for suffix in (".in.json", ".in.npz", ".in.tmp", ".out.json", ".out.npz", ".out.tmp"):
                 try:
                     (channel / (stem.name + suffix)).unlink()
                 except OSError:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -265,50 +267,88 @@ def build_sympy(tree: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------- files
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _with(stem: Path, suffix: str) -> Path:
+    """``stem`` + ``suffix`` (``r1.in`` -> ``r1.in.json``; ``with_suffix`` would drop ``.in``)."""
+    return stem.with_name(stem.name + suffix)
+
+
+def _create(path: Path) -> Any:
+    """Open a new file for writing; never follow a symlink or reuse a file someone planted."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0), 0o600)
+    return os.fdopen(fd, "wb")
+
+
+def _open_plain(path: Path, limit: int) -> Any:
+    """Open an existing plain file for reading (no symlink), refusing one larger than ``limit``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+    except OSError:
+        raise WireError("no answer came back from the notebook's kernel") from None
+    fh = os.fdopen(fd, "rb")
+    info = os.fstat(fh.fileno())
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        fh.close()
+        raise WireError("the kernel's reply is not a plain file of a sensible size")
+    return fh
+
+
 def write_message(stem: str | os.PathLike[str], message: dict[str, Any]) -> None:
-    """Write ``message`` as ``<stem>.json`` (+ ``<stem>.npz`` when it holds arrays)."""
+    """Write ``message`` as ``<stem>.json`` (+ ``<stem>.npz`` when it holds arrays).
+
+    Files are created anew (``O_EXCL``, no symlinks followed), so the other side cannot
+    redirect a write by planting a file or a link under the expected name.
+    """
     tree, arrays = encode(message)
     stem = Path(stem)
     if arrays:
-        with open(stem.with_suffix(".npz"), "wb") as fh:
+        with _create(_with(stem, ".npz")) as fh:
             np.savez(fh, **arrays)
     # The JSON is written last: its presence says the message is complete.
-    tmp = stem.with_suffix(".tmp")
-    tmp.write_text(json.dumps(tree, allow_nan=False), encoding="utf-8")
-    os.replace(tmp, stem.with_suffix(".json"))
+    tmp = _with(stem, ".tmp")
+    with _create(tmp) as fh:
+        fh.write(json.dumps(tree, allow_nan=False).encode("utf-8"))
+    os.replace(tmp, _with(stem, ".json"))
 
 
 def read_message(stem: str | os.PathLike[str]) -> dict[str, Any]:
     """Read and validate a message written by :func:`write_message` (no pickle, capped sizes)."""
     stem = Path(stem)
-    path = stem.with_suffix(".json")
-    if not path.is_file() or path.is_symlink():
-        raise WireError("no answer came back from the notebook's kernel")
-    if path.stat().st_size > MAX_JSON_BYTES:
-        raise WireError("the kernel's reply is too large")
+    with _open_plain(_with(stem, ".json"), MAX_JSON_BYTES) as fh:
+        raw = fh.read()
     try:
-        tree = json.loads(path.read_text(encoding="utf-8"))
+        tree = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise WireError("the kernel's reply is not valid JSON") from None
     arrays: dict[str, np.ndarray] = {}
-    npz = stem.with_suffix(".npz")
-    if npz.exists():
-        if npz.is_symlink() or not npz.is_file():
-            raise WireError("the kernel's reply is not a plain file")
-        total = 0
-        try:
-            with np.load(npz, allow_pickle=False) as data:
-                for key in data.files:
-                    array = data[key]
-                    total += array.nbytes
-                    if total > MAX_ARRAY_BYTES or array.dtype.kind not in _ARRAY_KINDS:
-                        raise WireError("the kernel's reply holds too much or an unsupported array")
-                    arrays[key] = array
-        except WireError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any malformed file is a malformed reply
-            raise WireError(f"the kernel's arrays could not be read: {type(exc).__name__}") from None
+    npz = _with(stem, ".npz")
+    if os.path.lexists(npz):
+        with _open_plain(npz, MAX_ARRAY_BYTES) as fh:
+            arrays = _load_arrays(fh)
     message = decode(tree, arrays)
     if not isinstance(message, dict):
         raise WireError("the kernel's reply is not a record")
     return message
+
+
+def _load_arrays(fh: Any) -> dict[str, np.ndarray]:
+    """The arrays of an open ``.npz``, after checking its declared sizes (no zip bombs, no pickle)."""
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_ARRAY_BYTES:
+                raise WireError("the kernel's reply holds too much data")
+        fh.seek(0)
+        arrays = {}
+        with np.load(fh, allow_pickle=False) as data:
+            for key in data.files:
+                array = data[key]
+                if array.dtype.kind not in _ARRAY_KINDS:
+                    raise WireError("the kernel's reply holds an unsupported array")
+                arrays[key] = array
+        return arrays
+    except WireError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any malformed file is a malformed reply
+        raise WireError(f"the kernel's arrays could not be read: {type(exc).__name__}") from None

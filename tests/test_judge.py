@@ -261,3 +261,29 @@ def test_a_source_claim_missing_from_the_notebook_is_not_trusted(tmp_path: Path)
     )
     assert honest.__course_source__ == "def f(x):\n    return x\n"
     assert "seterr" in forged.__course_source__
+
+
+def test_a_planted_symlink_is_not_followed(tmp_path: Path) -> None:
+    """Can a kernel redirect the grader's next write by planting a symlink under the expected name?"""
+    target = tmp_path / "grader-file.txt"
+    target.write_text("untouched", encoding="utf-8")
+    channel = tmp_path / "channel"
+    channel.mkdir()
+    (channel / "r7.in.tmp").symlink_to(target)
+    (channel / "r7.in.npz").symlink_to(target)
+    with pytest.raises(FileExistsError):
+        wire.write_message(channel / "r7.in", {"args": [np.zeros(3)]})
+    assert target.read_text(encoding="utf-8") == "untouched"
+    (channel / "r8.out.json").symlink_to(target)
+    with pytest.raises(wire.WireError):
+        wire.read_message(channel / "r8.out")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Is an .npz whose arrays would inflate past the limit refused without loading them?"""
+    monkeypatch.setattr(wire, "MAX_ARRAY_BYTES", 100_000)
+    (tmp_path / "m.json").write_text('{"$dict": [["value", {"$array": "a0"}]]}', encoding="utf-8")
+    np.savez_compressed(tmp_path / "m.npz", a0=np.zeros(1_000_000))
+    assert (tmp_path / "m.npz").stat().st_size < wire.MAX_ARRAY_BYTES
+    with pytest.raises(wire.WireError, match="too much"):
+        wire.read_message(tmp_path / "m")
