@@ -274,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for an unknown lesson or a missing notebook.
+        0 on success, 2 for an unknown lesson, a missing notebook or a missing asset package.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = export_slides(
                 record, args.out, execute=args.execute, exercises=args.exercises, timeout=args.timeout
             )
-        except ValueError as error:
+        except (ValueError, RuntimeError) as error:
             print(f"error: {error}", file=sys.stderr)
             status = 2
             continue

@@ -218,3 +218,14 @@ def test_slides_are_separate_slides_with_maths_offline(browser: Any, built: dict
     assert after != before, "Reveal.next() did not move to another slide"
     assert typeset >= 10, f"only {typeset} typeset formulas on the slides"
     assert not raw, f"maths left as TeX: {raw[:5]}"
+
+
+def test_a_missing_asset_package_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the package that ships an asset, does the build say which file to install?"""
+    import course_utils.site as site
+
+    monkeypatch.setitem(site.OFFLINE_ASSETS, "mathjax", ("no_such_asset_package", "static"))
+    with pytest.raises(RuntimeError, match="requirements-dev.txt"):
+        site.asset_source("mathjax")
+    with pytest.raises(ValueError, match="name"):
+        site.asset_source("katex")
