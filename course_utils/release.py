@@ -11,10 +11,17 @@ The bundle holds ``notebooks/``, ``exercises/``, ``course_utils/`` (the whole pa
 class repository that students clone (or pull with nbgitpuller). It leaves out
 ``solutions/``, ``tests/``, ``benchmarks/``, ``.ci/`` and ``TEACHING.md``.
 
-Two files are adapted on the way: the bundle's README loses the sections that describe
-what is not shipped ("For teachers", "For maintainers"), and the ``testpaths`` of its
-``pyproject.toml`` keep only the folders that exist, so the README's two commands work in
-the bundle as they do in the repository. Notebooks are written without outputs.
+Only ``requirements.txt`` (what students need) is shipped, not ``requirements-dev.txt`` (the
+maintainers' tests and tools). Two files are adapted on the way: the bundle's README loses the
+sections that describe what is not shipped (:data:`README_DROPPED_SECTIONS`: the tests, the
+site/slides/release tools, teachers' and maintainers' notes), so that every sentence of it is
+true of the bundle, and the ``testpaths`` of its ``pyproject.toml`` keep only the folders that
+exist. Notebooks are written without outputs.
+
+A used checkout holds more than the course: JupyterLab's ``.ipynb_checkpoints/`` (which may
+hold a worked copy of an exercise), ``.virtual_documents/``, a gradebook, feedback files, a
+built site, slides or an earlier release. The copy skips every hidden file or folder and the
+names in :data:`SKIPPED_NAMES`, so the bundle is the same as from a fresh clone.
 
 The bundle is then verified (:func:`verify_bundle`): no solution marker line
 (``### BEGIN SOLUTION``) or solution-only cell anywhere, no stored outputs, no excluded
@@ -42,6 +49,7 @@ __all__ = [
     "INCLUDED",
     "MARKERS",
     "README_DROPPED_SECTIONS",
+    "SKIPPED_NAMES",
     "Release",
     "build_release",
     "main",
@@ -71,11 +79,22 @@ MARKERS: tuple[str, ...] = (
 )
 """Solution-region markers; a bundle line starting with one of them is a leak."""
 
-README_DROPPED_SECTIONS: tuple[str, ...] = ("For teachers", "For maintainers")
+README_DROPPED_SECTIONS: tuple[str, ...] = (
+    "Run the tests",
+    "Site, slides and student release",
+    "For teachers",
+    "For maintainers",
+)
 """README sections (``## ...`` headings) left out of the bundle: they describe files it lacks."""
 
-_SKIPPED_NAMES = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".hypothesis", ".ruff_cache"}
-_SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
+SKIPPED_NAMES: frozenset[str] = frozenset(
+    {"__pycache__", "grades.csv", "feedback", "_site", "_slides", "release", "node_modules"}
+)
+"""Names never copied into the bundle, at any depth (besides every name starting with ``.``):
+what using the course leaves in a checkout (gradebook, feedback, built site and slides, an
+earlier release) and Python's caches."""
+
+_SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info", "-checkpoint.ipynb")
 _MD_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HTML_LINK = re.compile(r"""\b(?:href|src)=["']([^"']+)["']""")
 
@@ -116,7 +135,8 @@ class Release:
 
 
 def _skipped(path: Path) -> bool:
-    return path.name in _SKIPPED_NAMES or path.name.endswith(_SKIPPED_SUFFIXES)
+    name = path.name
+    return name.startswith(".") or name in SKIPPED_NAMES or name.endswith(_SKIPPED_SUFFIXES)
 
 
 def _copy_tree(source: Path, destination: Path) -> None:

@@ -7,8 +7,9 @@ Command line::
     python -m course_utils.site --out _site --execute-only "exercises/*" "notebooks/01-*"
 
 The site mirrors the repository: ``notebooks/NN-slug.html`` and ``exercises/NN-slug.html``,
-a contents page ``index.html`` generated from :data:`course_utils.course.LESSONS`, and
-``teaching.html`` (the teacher's guide) when ``TEACHING.md`` exists.
+and a contents page ``index.html`` generated from :data:`course_utils.course.LESSONS`. The
+teacher's guide (``TEACHING.md``) becomes ``teaching.html`` only with ``--teaching``: the
+public site shows what the student release holds, and the guide stays with the repository.
 
 How a page is made
 ------------------
@@ -29,8 +30,11 @@ How a page is made
    contents page and to its neighbours.
 5. Every internal ``href``/``src`` of every page is checked to resolve to a file of the site.
 
-The pages load MathJax and require.js from a CDN (as nbconvert's ``lab`` template does);
-everything else is local.
+Everything a page needs is in the site, so it reads offline (a classroom with bad Wi-Fi, a
+laptop on a train): maths is typeset by MathJax 2.7, copied from the ``jupyter-server-mathjax``
+package (the Jupyter project's offline MathJax, the version nbconvert's templates are written
+for) into ``_static/mathjax/``; nbconvert's require.js and mermaid scripts, which the pages do
+not use, are left out (:data:`OFFLINE_ASSETS`, :func:`copy_assets`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ import asyncio
 import concurrent.futures
 import fnmatch
 import html
+import importlib.util
 import os
 import posixpath
 import re
@@ -59,16 +64,22 @@ if TYPE_CHECKING:  # nbformat and nbconvert cost seconds to import: load them on
     from nbformat import NotebookNode
 
 __all__ = [
+    "ASSETS_DIR",
+    "MATHJAX_HTML",
+    "OFFLINE_ASSETS",
     "SITE_FOLDERS",
     "Page",
     "SiteReport",
+    "asset_source",
     "broken_links",
     "build_site",
+    "copy_assets",
     "course_kernel_manager",
     "execute_notebook",
     "find_links",
     "kernel_env",
     "main",
+    "mathjax_url",
     "page_sources",
     "rewrite_links",
     "static_widgets",
@@ -84,11 +95,50 @@ NEVER_PUBLISHED: tuple[str, ...] = ("solutions", "tests", ".git", ".ci")
 
 _ATTRIBUTE = re.compile(r"""\b(href|src)=(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _SITE_TITLE = "Activation functions — an interactive course"
-_MATHJAX = (
-    '<script type="text/x-mathjax-config">MathJax.Hub.Config({tex2jax: '
-    "{inlineMath: [['$','$'], ['\\\\(','\\\\)']], processEscapes: true}});</script>\n"
-    '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js'
-    '?config=TeX-AMS_CHTML-full,Safe"></script>'
+ASSETS_DIR = "_static"
+"""Folder of the site (and of the slides) holding the copied web assets."""
+
+OFFLINE_ASSETS: dict[str, tuple[str, str]] = {
+    "mathjax": ("jupyter_server_mathjax", "static"),
+    "revealjs": ("sphinx_revealjs", "_static/revealjs"),
+}
+"""Web asset -> (installed Python package shipping it, folder inside that package).
+
+MathJax 2.7 comes from ``jupyter-server-mathjax``, reveal.js 5 from ``sphinx-revealjs``
+(only its static files are used). Both are in ``requirements-dev.txt``; a build copies them,
+so no page fetches anything from the network."""
+
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+"""The MathJax 2 combined configuration the pages load (the one ``jupyter-server-mathjax`` ships)."""
+
+MATHJAX_HTML = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({
+    tex2jax: {
+        inlineMath: [['$', '$'], ['\\\\(', '\\\\)']],
+        displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']],
+        processEscapes: true,
+        processEnvironments: true
+    },
+    TeX: {equationNumbers: {autoNumber: "AMS", useLabelIds: true}},
+    "HTML-CSS": {availableFonts: [], preferredFont: null, imageFont: null, webFont: "STIX-Web"},
+    displayAlign: "center",
+    messageStyle: "none"
+});
+</script>
+<script src="{url}"></script>"""
+"""How every page and slide deck loads MathJax 2 (``{url}``: see :func:`mathjax_url`). It is the
+configuration of nbconvert's templates, with the STIX-Web fonts ``jupyter-server-mathjax`` ships."""
+
+_LAB_TEMPLATE = (
+    """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}
+"""
+    + MATHJAX_HTML.replace("{url}", "{{ resources.mathjax_url }}")
+    + """
+{%- endblock html_head_js_mathjax -%}
+"""
 )
 _NAV_CSS = """
 <style>
@@ -243,6 +293,115 @@ def page_sources(root: str | Path = ROOT) -> tuple[list[Page], list[str]]:
             else:
                 missing.append(source)
     return pages, missing
+
+
+# --------------------------------------------------------------------------------------------
+# Offline assets
+# --------------------------------------------------------------------------------------------
+
+
+def asset_source(name: str) -> Path:
+    """The installed folder holding the web asset ``name`` (a key of :data:`OFFLINE_ASSETS`).
+
+    The package is located without being imported.
+
+    Parameters
+    ----------
+    name : str
+        ``"mathjax"`` or ``"revealjs"``.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown.
+    RuntimeError
+        If the package that ships the asset is not installed.
+
+    Examples
+    --------
+    >>> (asset_source("mathjax") / "MathJax.js").is_file()
+    True
+    """
+    if name not in OFFLINE_ASSETS:
+        raise ValueError(f"name: expected one of {sorted(OFFLINE_ASSETS)}, got {name!r}")
+    package, folder = OFFLINE_ASSETS[name]
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        source = Path(location) / folder
+        if source.is_dir():
+            return source
+    raise RuntimeError(
+        f"{name} is copied from the Python package {package!r}, which is not installed: run "
+        "`python -m pip install -r requirements-dev.txt` (no network is needed once it is installed)"
+    )
+
+
+def copy_assets(out: str | Path, names: Sequence[str] = ("mathjax",)) -> list[str]:
+    """Copy the web assets ``names`` into ``out/_static/<name>/``.
+
+    Parameters
+    ----------
+    out : str or Path
+        The site (or slides) folder.
+    names : sequence of str
+        Keys of :data:`OFFLINE_ASSETS`.
+
+    Returns
+    -------
+    list of str
+        The asset folders written, relative to ``out`` (e.g. ``"_static/mathjax"``).
+    """
+    written = []
+    for name in names:
+        target = Path(out) / ASSETS_DIR / name
+        shutil.copytree(
+            asset_source(name), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.map")
+        )
+        written.append(f"{ASSETS_DIR}/{name}")
+    return written
+
+
+def mathjax_url(page_dir: str) -> str:
+    """The URL of the copied MathJax, relative to a page in ``page_dir`` of the site.
+
+    Parameters
+    ----------
+    page_dir : str
+        The page's folder relative to the site (``""`` for the top level).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> mathjax_url("notebooks")
+    '../_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe'
+    """
+    script = posixpath.relpath(f"{ASSETS_DIR}/mathjax/MathJax.js", page_dir or ".")
+    return f"{script}?config={MATHJAX_CONFIG}"
+
+
+def offline_template_loader(templates: dict[str, str]) -> Any:
+    """A Jinja loader for nbconvert holding the course's small template overrides.
+
+    Parameters
+    ----------
+    templates : dict
+        Template name -> template text.
+
+    Returns
+    -------
+    jinja2.DictLoader
+    """
+    import jinja2
+
+    return jinja2.DictLoader(templates)
 
 
 # --------------------------------------------------------------------------------------------
@@ -532,6 +691,8 @@ def broken_links(out: str | Path) -> list[tuple[str, str]]:
     broken = []
     for page in sorted(out.rglob("*.html")):
         relative = page.relative_to(out).as_posix()
+        if relative.startswith(f"{ASSETS_DIR}/"):
+            continue  # the copied MathJax and reveal.js files are not pages of the site
         for url in find_links(page.read_text(encoding="utf-8")):
             internal = _internal(url)
             if internal is None:
@@ -585,7 +746,13 @@ def _export_page(
 
     config = Config()
     config.ExtractOutputPreprocessor.enabled = True
-    exporter = HTMLExporter(config=config, template_name="lab")
+    exporter = HTMLExporter(
+        config=config,
+        template_name="lab",
+        extra_loaders=[offline_template_loader({"course-lab.html.j2": _LAB_TEMPLATE})],
+        template_file="course-lab.html.j2",
+        mathjax_url=mathjax_url(posixpath.dirname(page.target)),
+    )
     stem = posixpath.basename(page.target)[: -len(".html")]
     resources = {
         "metadata": {"name": page.title, "path": str(root / posixpath.dirname(page.source))},
@@ -682,11 +849,12 @@ def _readme_sections(root: Path) -> tuple[str, str]:
 
 
 def _shell(title: str, body: str, stylesheet: str) -> str:
+    mathjax = MATHJAX_HTML.replace("{url}", html.escape(mathjax_url(""), quote=True))
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
-        f'<link rel="stylesheet" href="{stylesheet}">\n{_MATHJAX}\n</head>\n'
+        f'<link rel="stylesheet" href="{stylesheet}">\n{mathjax}\n</head>\n'
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
@@ -772,6 +940,7 @@ def build_site(
     jobs: int = 2,
     timeout: float = 120,
     progress: Callable[[Page], None] | None = None,
+    teaching: bool = False,
 ) -> SiteReport:
     """Build the static site into ``out``.
 
@@ -793,6 +962,9 @@ def build_site(
         Per-cell time limit in seconds.
     progress : callable, optional
         Called with each finished :class:`Page`.
+    teaching : bool
+        Also publish the teacher's guide (``TEACHING.md``) as ``teaching.html``, linked from
+        the contents page. Off by default: the public site holds what students get.
 
     Returns
     -------
@@ -803,6 +975,8 @@ def build_site(
     ValueError
         If ``jobs`` is below 1, or ``out`` is the course root or inside ``notebooks/`` or
         ``exercises/``. Pages of notebooks that no longer exist are removed from ``out``.
+    RuntimeError
+        If the package shipping MathJax is not installed (see :func:`asset_source`).
     """
     if jobs < 1:
         raise ValueError(f"jobs: expected a positive number of parallel notebooks, got {jobs!r}")
@@ -813,6 +987,7 @@ def build_site(
     if out == root or any(out.is_relative_to(root / folder) for folder in SITE_FOLDERS):
         raise ValueError(f"out: {out} would mix the site with the course's notebooks; choose e.g. _site")
     out.mkdir(parents=True, exist_ok=True)
+    copy_assets(out, ["mathjax"])
     pages, missing = page_sources(root)
     _remove_stale_pages(out, {page.target for page in pages})
     copies: set[str] = set()
@@ -840,8 +1015,10 @@ def build_site(
 
     _run(make_all)
     extra = ["index.html"]
-    has_teaching = (root / "TEACHING.md").is_file()
-    if has_teaching:
+    has_teaching = teaching and (root / "TEACHING.md").is_file()
+    if not has_teaching:
+        (out / "teaching.html").unlink(missing_ok=True)  # left by an earlier --teaching build
+    else:
         (out / "teaching.html").write_text(_teaching_page(root, copies), encoding="utf-8")
         extra.append("teaching.html")
     (out / "index.html").write_text(_index_page(pages, root, copies, has_teaching), encoding="utf-8")
@@ -889,6 +1066,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, default=120, help="per-cell time limit in seconds (default: 120)"
     )
+    parser.add_argument(
+        "--teaching",
+        action="store_true",
+        help="also publish the teacher's guide (TEACHING.md) as teaching.html",
+    )
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     return parser
 
@@ -924,8 +1106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             timeout=args.timeout,
             progress=progress,
+            teaching=args.teaching,
         )
-    except ValueError as error:
+    except (ValueError, RuntimeError) as error:
         build_parser().error(str(error))
     print(report.summary())
     print(f"open {report.out / 'index.html'}")

@@ -17,10 +17,13 @@ authors never maintain it by hand. For each cell without ``metadata.slideshow.sl
 * other Markdown cells continue the current slide (``-``);
 * the generated navigation cells (tag ``nav``) and empty cells are skipped.
 
-A cell that already has ``slideshow`` metadata keeps it. The slides load reveal.js 4 and
-MathJax from a CDN (nbconvert's ``reveal`` template), so presenting needs a network
-connection; long slides scroll. Open the ``.slides.html`` file in a browser; press ``?`` for
-reveal.js's keys (``s`` opens the speaker view).
+A cell that already has ``slideshow`` metadata keeps it. Presenting needs no network: the
+export copies reveal.js 5 (from the ``sphinx-revealjs`` package) and MathJax 2.7 (from
+``jupyter-server-mathjax``) into ``_static/`` next to the slides, and the deck loads them from
+there with plain ``<script>`` tags (nbconvert's ``reveal`` template fetches them, jQuery and
+require.js from CDNs; :data:`REVEAL_TEMPLATE` overrides those parts). Long slides scroll. Open
+the ``.slides.html`` file in a browser; press ``?`` for reveal.js's keys (``s`` opens the
+speaker view). Copy the whole output folder (deck and ``_static/``) to present elsewhere.
 """
 
 from __future__ import annotations
@@ -33,16 +36,61 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from course_utils.course import LESSONS, ROOT, Lesson, lesson
+from course_utils.site import MATHJAX_HTML
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["NAV_TAG", "derive_slide_type", "export_slides", "main", "with_slide_types"]
+__all__ = ["NAV_TAG", "REVEAL_TEMPLATE", "derive_slide_type", "export_slides", "main", "with_slide_types"]
 
 NAV_TAG = "nav"
 """Tag of the generated navigation cells, which never become slides."""
 
 _HEADING = re.compile(r"^(#{1,6})\s")
+
+REVEAL_TEMPLATE = (
+    """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}
+"""
+    + MATHJAX_HTML.replace("{url}", "{{ resources.mathjax_url }}")
+    + """
+{%- endblock html_head_js_mathjax -%}
+{% block footer_js %}
+<script src="{{ reveal_url_prefix }}/dist/reveal.js"></script>
+<script src="{{ reveal_url_prefix }}/plugin/notes/notes.js"></script>
+<script>
+Reveal.initialize({
+    controls: true,
+    progress: true,
+    history: true,
+    transition: "{{ reveal_transition }}",
+    slideNumber: "{{ reveal_number }}",
+    plugins: [RevealNotes],
+    width: {{ reveal_width }},
+    height: {{ reveal_height }},
+});
+Reveal.on('slidechanged', function () {
+    if (window.MathJax && MathJax.Hub && MathJax.Hub.getAllJax(Reveal.getCurrentSlide())) {
+        MathJax.Hub.Rerender(Reveal.getCurrentSlide());
+    }
+    if ({{ reveal_scroll }}) {
+        var tall = document.querySelector('.reveal').offsetHeight * 0.95;
+        document.querySelectorAll('section.present section').forEach(function (section) {
+            if (section.offsetHeight > tall) {
+                section.style.height = 'calc(95vh)';
+                section.style.overflowY = 'scroll';
+                section.style.marginTop = '20px';
+            }
+        });
+    }
+});
+</script>
+{% endblock footer_js %}
+"""
+)
+"""nbconvert's ``reveal`` template without its CDN scripts (jQuery, require.js, mermaid):
+reveal.js and its notes plugin load with plain ``<script>`` tags from the copied assets."""
 
 
 def _first_line(source: str) -> str:
@@ -156,9 +204,13 @@ def export_slides(
     ------
     ValueError
         If the lesson does not exist, or its notebook is missing.
+    RuntimeError
+        If a package shipping reveal.js or MathJax is not installed.
     """
     import nbformat
     from nbconvert import SlidesExporter
+
+    from course_utils.site import copy_assets, mathjax_url, offline_template_loader
 
     record = which if isinstance(which, Lesson) else lesson(which)
     folder = "exercises" if exercises else "notebooks"
@@ -174,14 +226,24 @@ def export_slides(
             print(f"{source.name}: {problem}", file=sys.stderr)
         static_widgets(nb)
     with_slide_types(nb)
-    exporter = SlidesExporter(reveal_scroll=True, reveal_transition="none", reveal_number="c/t")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    copy_assets(out, ["revealjs", "mathjax"])
+    exporter = SlidesExporter(
+        reveal_scroll=True,
+        reveal_transition="none",
+        reveal_number="c/t",
+        reveal_theme="white",  # "simple", nbconvert's default, imports web fonts from the internet
+        reveal_url_prefix="_static/revealjs",
+        mathjax_url=mathjax_url(""),
+        extra_loaders=[offline_template_loader({"course-reveal.html.j2": REVEAL_TEMPLATE})],
+        template_file="course-reveal.html.j2",
+    )
     suffix = " — exercises" if exercises else ""
     resources = {
         "metadata": {"name": f"{record.number} · {record.title}{suffix}", "path": str(source.parent)}
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     stem = f"{record.slug}-exercises" if exercises else record.slug
     target = out / f"{stem}.slides.html"
     target.write_text(body, encoding="utf-8")
@@ -212,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for an unknown lesson or a missing notebook.
+        0 on success, 2 for an unknown lesson, a missing notebook or a missing asset package.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -229,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = export_slides(
                 record, args.out, execute=args.execute, exercises=args.exercises, timeout=args.timeout
             )
-        except ValueError as error:
+        except (ValueError, RuntimeError) as error:
             print(f"error: {error}", file=sys.stderr)
             status = 2
             continue

@@ -60,17 +60,17 @@ def test_every_lesson_notebook_exists() -> None:
 
 
 def test_readme_gives_the_two_commands() -> None:
-    """Does the README carry the two self-contained commands of the course card?"""
+    """Does the README carry the two self-contained commands: set up and start, set up and test?"""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    install = "python -m pip install -r requirements.txt"
-    assert f"{install} && python -m jupyter lab notebooks/00-start-here.ipynb" in text
-    assert f"{install} && python -m pytest" in text
+    start = "python -m jupyter lab --notebook-dir . notebooks/00-start-here.ipynb"
+    assert f"python -m pip install -r requirements.txt && {start}" in text
+    assert "python -m pip install -r requirements-dev.txt && python -m pytest" in text
 
 
 def test_ci_runs_the_readme_test_command() -> None:
     """Does .ci/run run exactly the README's test command in a fresh environment?"""
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "python -m pip install -r requirements.txt && python -m pytest" in script
+    assert "python -m pip install -r requirements-dev.txt && python -m pytest" in script
     assert "venv" in script
 
 

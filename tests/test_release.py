@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,10 +18,11 @@ from course_utils.grading import exercises_for_lesson
 from course_utils.release import EXCLUDED, INCLUDED, Release, build_release, main, student_readme
 from course_utils.site import execute_notebook
 
-README_COMMANDS = (
-    "python -m pip install -r requirements.txt && python -m jupyter lab notebooks/00-start-here.ipynb",
-    "python -m pip install -r requirements.txt && python -m pytest",
-)
+START = "python -m jupyter lab --notebook-dir . notebooks/00-start-here.ipynb"
+README_COMMANDS = (f"python -m pip install -r requirements.txt && {START}", START)
+"""The README's set-up-and-start command and its start-only command (repository and release)."""
+TEST_COMMAND = "python -m pip install -r requirements-dev.txt && python -m pytest"
+"""The README's test command: in the repository only (the release has no tests)."""
 
 
 def _missing_notebooks() -> set[str]:
@@ -41,11 +44,14 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
 
 
 def _files(folder: Path) -> set[str]:
-    return {
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
-    }
+    """The course's files under ``folder``: not hidden (checkpoints, editor state) nor caches."""
+    found = set()
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        hidden = any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+        if path.is_file() and not hidden and path.suffix != ".pyc":
+            found.add(relative.as_posix())
+    return found
 
 
 def test_bundle_holds_exactly_the_student_files(release: Release) -> None:
@@ -113,14 +119,38 @@ def test_verification_finds_nothing_but_unwritten_notebooks(release: Release) ->
     assert not problems, problems
 
 
-def test_readme_keeps_the_two_commands_and_drops_teacher_sections(release: Release) -> None:
-    """Does the student README keep both set-up commands verbatim, without teacher/maintainer notes?"""
+def test_readme_keeps_the_start_commands_and_drops_what_is_not_shipped(release: Release) -> None:
+    """Does the student README keep the start commands and say nothing false of the bundle?
+
+    The repository's README runs the tests and builds site, slides and releases; the bundle
+    has no tests, no maintainers' requirements and no solutions, so those parts must go.
+    """
+    repository = (ROOT / "README.md").read_text(encoding="utf-8")
     text = (release.path / "README.md").read_text(encoding="utf-8")
     for command in README_COMMANDS:
-        assert command in text
+        assert command in repository and command in text
+    assert TEST_COMMAND in repository and TEST_COMMAND not in text
+    for absent in ("pytest", "requirements-dev.txt", "solutions/", "tests/", "TEACHING.md", "every test"):
+        assert absent not in text, absent
     assert "## For teachers" not in text and "## For maintainers" not in text
     assert "## Licence" in text
     assert student_readme("a\n## For teachers\nx\n## Next\ny\n") == "a\n## Next\ny\n"
+
+
+_NOT_SHIPPED = re.compile(r"solutions/|requirements-dev|pytest")
+
+
+def test_lessons_say_nothing_false_of_the_bundle(release: Release) -> None:
+    """Do the bundled notebooks never send students to what the bundle lacks (solutions, tests)?"""
+    mentions = []
+    for name in release.files:
+        if name.endswith(".ipynb"):
+            cells = json.loads((release.path / name).read_text(encoding="utf-8"))["cells"]
+            for index, cell in enumerate(cells):
+                source = "".join(cell["source"])
+                if cell["cell_type"] == "markdown" and _NOT_SHIPPED.search(source):
+                    mentions.append(f"{name} cell {index}")
+    assert not mentions, mentions
 
 
 def test_requirements_install_the_bundled_package(release: Release) -> None:
@@ -129,6 +159,11 @@ def test_requirements_install_the_bundled_package(release: Release) -> None:
         line.split("#")[0].strip() for line in (release.path / "requirements.txt").read_text().splitlines()
     ]
     assert "-e ." in lines
+    # students get what they need to run the course, not the maintainers' test tools
+    assert not (release.path / "requirements-dev.txt").exists()
+    names = {re.split(r"[<>=!~\[ ;]", line, maxsplit=1)[0].lower() for line in lines if line}
+    assert {"jupyterlab", "numpy", "ipywidgets"} <= names
+    assert not names & {"pytest", "nbval", "hypothesis", "ruff", "playwright"}, names
     pyproject = (release.path / "pyproject.toml").read_text(encoding="utf-8")
     assert 'name = "course_utils"' in pyproject
     assert 'include = ["course_utils*"]' in pyproject
@@ -234,3 +269,107 @@ def test_refuses_to_overwrite_or_to_write_into_the_course(tmp_path: Path) -> Non
     with pytest.raises(SystemExit) as stop:
         main(["--out", str(ROOT / "notebooks" / "release")])
     assert stop.value.code == 2
+
+
+# ------------------------------------------------------------------------ a used checkout
+
+_COURSE_PARTS = (*INCLUDED, "solutions", "TEACHING.md")
+
+
+def _copy_course(target: Path) -> Path:
+    """A fresh-clone-like copy of the course (no hidden files, no caches) in ``target``."""
+    ignore = shutil.ignore_patterns(".*", "__pycache__", "*.pyc", "*.egg-info")
+    for name in _COURSE_PARTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=ignore)
+        elif source.is_file():
+            shutil.copyfile(source, target / name)
+    return target
+
+
+def _use(root: Path) -> list[str]:
+    """Leave in ``root`` what opening, grading and building leave in a used checkout."""
+    solution = next(iter(sorted((root / "solutions").glob("*.ipynb"))))
+    worked = solution.read_text(encoding="utf-8")
+    planted = {
+        # JupyterLab's checkpoints, one of them a student's worked copy of an exercise
+        f"exercises/.ipynb_checkpoints/{solution.stem}-checkpoint.ipynb": worked,
+        "notebooks/.ipynb_checkpoints/00-start-here-checkpoint.ipynb": "{}",
+        ".ipynb_checkpoints/README-checkpoint.md": "# old",
+        ".virtual_documents/notebooks/00-start-here.ipynb": "import course_utils\n",
+        "notebooks/.virtual_documents/01.ipynb": "x = 1\n",
+        # the class grader's output, also run inside the exercises folder
+        "grades.csv": "submission,exercise,status,points,max_points,message\n",
+        "exercises/grades.csv": "submission,exercise,status,points,max_points,message\n",
+        "feedback/ada.md": "# feedback\n",
+        "exercises/feedback/ada.md": "# feedback\n",
+        # built site, slides, an earlier release, caches
+        "_site/index.html": "<html></html>",
+        "_slides/01-why-nonlinearity.slides.html": "<html></html>",
+        "release/activation-course/solutions/leak.ipynb": worked,
+        "course_utils/__pycache__/course.cpython-311.pyc": "",
+        "course_utils/.ipynb_checkpoints/course-checkpoint.py": "",
+    }
+    for name, text in planted.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return sorted(planted)
+
+
+@pytest.fixture(scope="module")
+def used_and_fresh(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("checkouts")
+    fresh = _copy_course(base / "fresh")
+    used = _copy_course(base / "used")
+    _use(used)
+    return used, fresh
+
+
+def test_release_of_a_used_checkout_is_that_of_a_fresh_one(
+    used_and_fresh: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Is the bundle of a checkout full of checkpoints, gradebooks and builds the fresh one's?"""
+    used, fresh = used_and_fresh
+    from_used = build_release(tmp_path / "used" / "activation-course", root=used)
+    from_fresh = build_release(tmp_path / "fresh" / "activation-course", root=fresh)
+    assert from_used.files == from_fresh.files
+    for name in from_used.files:
+        assert (from_used.path / name).read_bytes() == (from_fresh.path / name).read_bytes(), name
+    assert not [name for name in from_used.files if "checkpoint" in name or "grades" in name]
+    assert from_used.problems == from_fresh.problems
+
+
+def test_notebook_tools_see_only_the_course_in_a_used_checkout(used_and_fresh: tuple[Path, Path]) -> None:
+    """Do the notebook list, the staleness check and the site's page list ignore what use left?"""
+    from course_utils.notebooks import course_notebooks, find_problems
+    from course_utils.site import page_sources
+
+    used, fresh = used_and_fresh
+
+    def listed(root: Path) -> list[tuple[str, str]]:
+        return [(path.relative_to(root).as_posix(), kind) for path, _, kind in course_notebooks(root)]
+
+    assert listed(used) == listed(fresh)
+    assert find_problems(used) == [problem.replace(str(fresh), str(used)) for problem in find_problems(fresh)]
+    assert [page.source for page in page_sources(used)[0]] == [page.source for page in page_sources(fresh)[0]]
+
+
+def test_pytest_collects_no_checkpoint_or_build_output(used_and_fresh: tuple[Path, Path]) -> None:
+    """Does pytest's collection (the repository's settings) leave checkpoints and builds alone?"""
+    used, _ = used_and_fresh
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=used,
+        env=dict(os.environ, PYTHONPATH=str(used)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    collected = [line for line in run.stdout.splitlines() if "::" in line]
+    assert collected, run.stdout[-2000:] + run.stderr[-2000:]
+    unwanted = {".ipynb_checkpoints", ".virtual_documents", "_site", "_slides", "release", "feedback"}
+    files = {line.split("::", 1)[0] for line in collected}
+    assert not [name for name in files if unwanted & set(name.split("/")) or "checkpoint" in name], files
+    assert "exercises/01-why-nonlinearity.ipynb" in files  # the course's own notebooks are collected

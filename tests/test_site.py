@@ -229,6 +229,11 @@ def test_a_lesson_exports_as_slides(tmp_path: Path) -> None:
     assert text.count("<section") > 5
     assert "reveal" in text.lower()
     assert "Contents</a>" not in text  # the navigation cells are skipped
+    # reveal.js and MathJax are copied next to the deck, not fetched from the internet
+    assert '<script src="_static/revealjs/dist/reveal.js">' in text
+    assert (tmp_path / "_static" / "revealjs" / "dist" / "reveal.js").is_file()
+    assert (tmp_path / "_static" / "mathjax" / "MathJax.js").is_file()
+    assert not re.findall(r"<script[^>]+src=\"(?:https?:)?//", text)
 
 
 # ----------------------------------------------------------------------------- teacher's guide
@@ -247,4 +252,16 @@ def test_teachers_guide_covers_every_lesson_and_exercise(site: SiteReport) -> No
         assert f"`{flag}" in text, flag
     assert "submission`, `exercise`, `status`, `points`, `max_points`, `message`" in text
     assert "not tested here" in text
-    assert (site.out / "teaching.html").is_file()
+    assert not (site.out / "teaching.html").exists(), "the public site holds what students get"
+
+
+def test_teaching_flag_publishes_the_guide(tmp_path: Path) -> None:
+    """With --teaching, is the guide a page linked from the contents page, its links resolving?"""
+    root = tmp_path / "course"
+    root.mkdir()
+    for name in ("README.md", "TEACHING.md", "LICENSE"):
+        (root / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
+    report = build_site(tmp_path / "site", root=root, execute=False, teaching=True)
+    assert (report.out / "teaching.html").is_file()
+    assert 'href="teaching.html"' in (report.out / "index.html").read_text(encoding="utf-8")
+    assert not [link for page, link in report.broken if page == "teaching.html" and "notebooks/" not in link]
