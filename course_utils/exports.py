@@ -75,6 +75,7 @@ __all__ = [
     "feedback_html",
     "student_grades",
     "student_id_rule",
+    "validate_wide_options",
     "wide_header",
     "write_feedback_html",
     "write_wide_csv",
@@ -266,6 +267,31 @@ def wide_header(exercises: Sequence[str], layout: str = "plain", id_column: str 
     return [id_column or "student", *exercises, "total", "percentage", "submissions"]
 
 
+def validate_wide_options(layout: str = "plain", id_column: str | None = None, rule: str = "folder") -> None:
+    """Check the wide CSV's options before a long grading run, not after it.
+
+    Raises
+    ------
+    ValueError
+        Naming ``layout``, ``id_column`` or ``rule`` when it is not valid.
+
+    Examples
+    --------
+    >>> validate_wide_options("canvas", "Email")
+    Traceback (most recent call last):
+    ...
+    ValueError: id_column for canvas must be one of ID, SIS User ID, SIS Login ID; got 'Email'
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}; got {layout!r}")
+    if id_column is not None and not str(id_column).strip():
+        raise ValueError("id_column must not be empty")
+    if layout == "canvas" and id_column is not None and id_column not in CANVAS_ID_COLUMNS:
+        choices = ", ".join(CANVAS_ID_COLUMNS)
+        raise ValueError(f"id_column for canvas must be one of {choices}; got {id_column!r}")
+    student_id_rule(rule)
+
+
 def write_wide_csv(
     rows: Iterable[GradeRow],
     path: str | os.PathLike[str],
@@ -303,13 +329,7 @@ def write_wide_csv(
     empty, so an import does not overwrite a grade with 0. ``Percentage`` is
     ``100 * Total / (sum of every exercise column's worth)``, rounded to 0.1.
     """
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}; got {layout!r}")
-    if layout == "canvas" and id_column is not None and id_column not in CANVAS_ID_COLUMNS:
-        choices = ", ".join(CANVAS_ID_COLUMNS)
-        raise ValueError(f"id_column for canvas must be one of {choices}; got {id_column!r}")
-    if id_column is not None and not str(id_column).strip():
-        raise ValueError("id_column must not be empty")
+    validate_wide_options(layout, id_column, rule)
     exercises, students = student_grades(rows, rule)
     names = [exercise for exercise, _ in exercises]
     maximum = sum(worth for _, worth in exercises)

@@ -12,6 +12,7 @@ from course_utils.exports import (
     feedback_html,
     student_grades,
     student_id_rule,
+    validate_wide_options,
     write_feedback_html,
     write_wide_csv,
 )
@@ -182,3 +183,16 @@ def test_html_and_markdown_feedback_say_the_same(tmp_path: Path) -> None:
         if score is not None:
             assert score.strip("*").split(" (")[0].rstrip("*") in page.read_text(encoding="utf-8")
     assert (tmp_path / "élève ü" / "06-softmax-temperature.html").exists()
+
+
+def test_options_can_be_checked_before_grading() -> None:
+    """Can the command refuse a bad layout, id column or rule before a long run starts?"""
+    validate_wide_options("moodle", "ID number", r"(?P<id>[^/]+)/")
+    for layout, id_column, rule, name in [
+        ("d2l", None, "folder", "layout"),
+        ("canvas", "Username", "folder", "id_column"),
+        ("moodle", " ", "folder", "id_column"),
+        ("plain", None, "first-folder", "rule"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            validate_wide_options(layout, id_column, rule)
