@@ -9,6 +9,7 @@ hand in the blank notebook.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +28,11 @@ from course_utils.similarity import (
 )
 
 TEMPLATE = ROOT / "exercises" / "06-softmax-temperature.ipynb"
+
+needs_copydetect = pytest.mark.skipif(
+    importlib.util.find_spec("copydetect") is None,
+    reason="copydetect is a teacher's dependency: python -m pip install copydetect",
+)
 
 ADA = {
     "softmax_stable": '''def softmax_stable(x, axis=-1):
@@ -185,6 +191,7 @@ def test_answer_code_keeps_extra_cells_and_code_above_the_check_call() -> None:
     assert code.endswith("print(helper(1))")
 
 
+@needs_copydetect
 def test_the_copied_and_renamed_pair_ranks_first_on_every_exercise(report: dict[str, Any]) -> None:
     """Is ada-bob the top pair of each exercise they copied, at (nearly) full similarity?"""
     for exercise in ADA:
@@ -193,6 +200,7 @@ def test_the_copied_and_renamed_pair_ranks_first_on_every_exercise(report: dict[
         assert min(top.similarity) > 0.9, (exercise, top.similarity)
 
 
+@needs_copydetect
 def test_independent_correct_answers_rank_below_the_copy(report: dict[str, Any]) -> None:
     """Does every other pair score strictly lower than the copy?"""
     for exercise in ADA:
@@ -205,6 +213,7 @@ def test_independent_correct_answers_rank_below_the_copy(report: dict[str, Any])
     assert all("gus/" in p.first + p.second for p in shared_idioms)
 
 
+@needs_copydetect
 def test_the_templates_code_alone_gives_no_similarity(report: dict[str, Any]) -> None:
     """Do the two blank notebooks share nothing, with each other or with anyone?"""
     for pairs in report["pairs"].values():
@@ -214,6 +223,7 @@ def test_the_templates_code_alone_gives_no_similarity(report: dict[str, Any]) ->
     assert report["pairs"].get("entropy_at_temperature", []) == []
 
 
+@needs_copydetect
 def test_without_the_template_the_blanks_would_match() -> None:
     """Control: is it the boilerplate that hides the blanks' shared code?"""
     blank = notebook_answers(TEMPLATE)
@@ -234,6 +244,7 @@ class _Text(HTMLParser):
         self.text.append(data)
 
 
+@needs_copydetect
 def test_report_shows_the_top_pair_with_its_shared_lines(report: dict[str, Any]) -> None:
     """Does the HTML list ada and bob first, with the shared code highlighted and its lines named?"""
     page = report["html"]
@@ -244,6 +255,7 @@ def test_report_shows_the_top_pair_with_its_shared_lines(report: dict[str, Any])
     assert "shared lines 1–6" in section  # ada's answer: the signature to the return
 
 
+@needs_copydetect
 def test_report_escapes_names_and_code() -> None:
     """Do a hostile submission name and code with < and & appear as text, running nothing?"""
     code = "def f(a, b):\n    return [v for v in a if v < b and v & 1 > 0]  # <script>\n"
@@ -257,6 +269,7 @@ def test_report_escapes_names_and_code() -> None:
     assert "v < b and v & 1 > 0" in text
 
 
+@needs_copydetect
 def test_unreadable_notebooks_are_skipped(tmp_path: Path, made_up_class: dict[str, Path]) -> None:
     """Does a corrupt file leave the report to the readable submissions?"""
     bad = tmp_path / "corrupt.ipynb"
