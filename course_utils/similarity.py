@@ -46,6 +46,7 @@ __all__ = [
     "answer_code",
     "course_templates",
     "notebook_answers",
+    "repeated_pairs",
     "similar_pairs",
     "similarity_html",
     "write_similarity_report",
@@ -303,16 +304,53 @@ pre{background:#f6f6f6;padding:.5rem;overflow-x:auto}
 mark{background:#fdb863}.n{color:#999;user-select:none}"""
 
 
+FLAG = 0.8
+"""A pair at or above this similarity on an exercise counts towards the report's overview."""
+
+
+def repeated_pairs(
+    report: Mapping[str, Sequence[SimilarPair]], flag: float = FLAG
+) -> list[tuple[str, str, list[str]]]:
+    """The pairs of submissions similar (score >= ``flag``) on at least two exercises.
+
+    Returns
+    -------
+    list of (str, str, list of str)
+        ``(first, second, exercises)``, the pairs with the most such exercises first.
+
+    Examples
+    --------
+    >>> pair = lambda ex, a, b, s: SimilarPair(ex, a, b, (s, s), 30, "", "", (), ())
+    >>> repeated_pairs({"e1": [pair("e1", "ada", "bob", 1.0)], "e2": [pair("e2", "ada", "bob", 0.9)],
+    ...                 "e3": [pair("e3", "ada", "cy", 1.0)]})
+    [('ada', 'bob', ['e1', 'e2'])]
+    """
+    if not 0 < flag <= 1:
+        raise ValueError(f"flag must be in (0, 1], got {flag!r}")
+    found: dict[tuple[str, str], list[str]] = {}
+    for exercise, pairs in report.items():
+        for pair in pairs:
+            if pair.score >= flag:
+                found.setdefault((pair.first, pair.second), []).append(exercise)
+    repeated = [(a, b, exercises) for (a, b), exercises in found.items() if len(exercises) >= 2]
+    return sorted(repeated, key=lambda item: (-len(item[2]), item[0], item[1]))
+
+
 def similarity_html(
-    report: Mapping[str, Sequence[SimilarPair]], top: int = 10, title: str = "Similarity report"
+    report: Mapping[str, Sequence[SimilarPair]],
+    top: int = 10,
+    title: str = "Similarity report",
+    flag: float = FLAG,
 ) -> str:
     """The report as one standalone HTML page: per exercise, the ``top`` most similar pairs.
 
-    Every name and every line of code is HTML-escaped; the shared code is highlighted
-    and its line numbers are listed for each side.
+    It opens with the pairs similar (at least ``flag``) on two exercises or more
+    (:func:`repeated_pairs`). Every name and every line of code is HTML-escaped; the
+    shared code is highlighted and its line numbers are listed for each side.
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a whole number >= 1, got {top!r}")
+    repeated = repeated_pairs(report, flag)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -325,6 +363,18 @@ def similarity_html(
     ]
     if not report:
         out.append("<p>No answer code to compare.</p>")
+    else:
+        out.append(f"<h2>Pairs similar on several exercises (at least {100 * flag:.0f}% on each)</h2>")
+        if repeated:
+            out.append("<table><tr><th>submission</th><th>submission</th><th>exercises</th></tr>")
+            out.extend(
+                f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td>"
+                f"<td>{len(exercises)}: {html.escape(', '.join(exercises))}</td></tr>"
+                for a, b, exercises in repeated
+            )
+            out.append("</table>")
+        else:
+            out.append("<p>None.</p>")
     for exercise, pairs in report.items():
         out.append(f"<h2><code>{html.escape(exercise)}</code></h2>")
         shown = list(pairs)[:top]
@@ -365,6 +415,7 @@ def write_similarity_report(
     *,
     templates: Iterable[str | os.PathLike[str]] | None = None,
     top: int = 10,
+    flag: float = FLAG,
     noise: int = NOISE,
     guarantee: int = GUARANTEE,
 ) -> dict[str, list[SimilarPair]]:
@@ -382,6 +433,8 @@ def write_similarity_report(
         (:func:`course_templates`).
     top : int
         Pairs shown per exercise.
+    flag : float
+        Similarity from which a pair counts towards the overview (:func:`repeated_pairs`).
     noise, guarantee : int
         copydetect's thresholds (see :func:`similar_pairs`).
 
@@ -392,8 +445,10 @@ def write_similarity_report(
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top must be a whole number >= 1, got {top!r}")
+    if not 0 < flag <= 1:
+        raise ValueError(f"flag must be in (0, 1], got {flag!r}")
     boilerplate = _template_code(course_templates() if templates is None else templates)
     answers = {name: notebook_answers(file) for name, file in notebooks.items()}
     report = similar_pairs(answers, boilerplate, noise=noise, guarantee=guarantee)
-    Path(path).write_text(similarity_html(report, top=top), encoding="utf-8")
+    Path(path).write_text(similarity_html(report, top=top, flag=flag), encoding="utf-8")
     return report

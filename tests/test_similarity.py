@@ -22,6 +22,7 @@ from course_utils.grading import exercises_for_lesson
 from course_utils.similarity import (
     answer_code,
     notebook_answers,
+    repeated_pairs,
     similar_pairs,
     similarity_html,
     write_similarity_report,
@@ -256,6 +257,18 @@ def test_report_shows_the_top_pair_with_its_shared_lines(report: dict[str, Any])
 
 
 @needs_copydetect
+def test_the_overview_names_the_pair_similar_on_every_exercise(report: dict[str, Any]) -> None:
+    """Does the report open with ada-bob, similar on all three exercises, and no independent pair?"""
+    assert repeated_pairs(report["pairs"]) == [
+        ("ada/06-softmax-temperature.ipynb", "bob/06-softmax-temperature.ipynb",
+         ["log_softmax_stable", "softmax_stable", "softmax_temperature"]),
+    ]
+    page = report["html"]
+    overview = page[page.index("Pairs similar on several exercises"):page.index("<h2><code>")]
+    assert "ada/06-softmax-temperature.ipynb" in overview and "gus/" not in overview
+
+
+@needs_copydetect
 def test_report_escapes_names_and_code() -> None:
     """Do a hostile submission name and code with < and & appear as text, running nothing?"""
     code = "def f(a, b):\n    return [v for v in a if v < b and v & 1 > 0]  # <script>\n"
@@ -289,6 +302,8 @@ def test_bad_arguments_name_themselves(tmp_path: Path) -> None:
         similar_pairs({}, noise=0)
     with pytest.raises(ValueError, match="top"):
         similarity_html({}, top=0)
+    with pytest.raises(ValueError, match="flag"):
+        repeated_pairs({}, flag=1.5)
     with pytest.raises(ValueError, match="notebook"):
         answer_code({"cells": "nope"})
     bad = tmp_path / "t.ipynb"
