@@ -44,6 +44,7 @@ from typing import Any
 __all__ = [
     "SimilarPair",
     "answer_code",
+    "check_available",
     "course_templates",
     "notebook_answers",
     "repeated_pairs",
@@ -94,6 +95,19 @@ class SimilarPair:
     def score(self) -> float:
         """The larger of the two similarities."""
         return max(self.similarity)
+
+
+def check_available() -> None:
+    """Raise ImportError, with the command that installs it, if copydetect is missing.
+
+    Call it before a long grading run that ends with a similarity report.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("copydetect") is None:
+        raise ImportError(
+            "the similarity report needs copydetect, a teacher's package: python -m pip install copydetect"
+        )
 
 
 def _source(cell: Mapping[str, Any]) -> str:

@@ -21,6 +21,7 @@ from course_utils.course import ROOT
 from course_utils.grading import exercises_for_lesson
 from course_utils.similarity import (
     answer_code,
+    check_available,
     notebook_answers,
     repeated_pairs,
     similar_pairs,
@@ -310,3 +311,15 @@ def test_bad_arguments_name_themselves(tmp_path: Path) -> None:
     bad.write_text("[", encoding="utf-8")
     with pytest.raises(ValueError, match="template"):
         write_similarity_report({}, tmp_path / "r.html", templates=[bad])
+
+
+def test_check_available_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without copydetect, does the early check say how to install it?"""
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name == "copydetect" else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.raises(ImportError, match="pip install copydetect"):
+        check_available()
