@@ -139,6 +139,34 @@ def read_csv(path: str | os.PathLike[str]) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def read_rows(path: str | os.PathLike[str]) -> list[GradeRow]:
+    """Read a gradebook written by :func:`write_csv` back as rows (e.g. to merge shards).
+
+    Raises
+    ------
+    ValueError
+        If the file's columns are not the gradebook's, or a number cannot be read.
+    """
+    records = read_csv(path)
+    if records and tuple(records[0]) != CSV_COLUMNS:
+        raise ValueError(
+            f"gradebook {os.fspath(path)!r} has columns {list(records[0])}, expected {list(CSV_COLUMNS)}"
+        )
+    rows = []
+    for line, record in enumerate(records, start=2):
+        try:
+            rows.append(
+                GradeRow(
+                    record["submission"], record["exercise"], record["status"],
+                    float(record["points"]), float(record["max_points"]), record["message"],
+                    record["lesson"], float(record["seconds"]),
+                )
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"gradebook {os.fspath(path)!r}, line {line}: {exc}") from None
+    return rows
+
+
 def submission_scores(rows: Iterable[GradeRow]) -> dict[str, tuple[float, float]]:
     """Total ``(points, max_points)`` per submission, in first-seen order."""
     totals: dict[str, tuple[float, float]] = {}

@@ -38,9 +38,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from course_utils.gradebook import CSV_COLUMNS, GradeRow, read_csv
+from course_utils.gradebook import GradeRow, read_rows
 
-__all__ = ["merge_gradebooks", "parse_shard", "rows_from_csv", "shard", "walk_order"]
+__all__ = ["merge_gradebooks", "parse_shard", "shard", "walk_order"]
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
@@ -129,34 +129,6 @@ def walk_order(name: str) -> tuple[tuple[int, str], ...]:
     return tuple((0 if i == len(parts) - 1 else 1, part) for i, part in enumerate(parts))
 
 
-def rows_from_csv(path: str | os.PathLike[str]) -> list[GradeRow]:
-    """Read a gradebook written by :func:`course_utils.gradebook.write_csv` back as rows.
-
-    Raises
-    ------
-    ValueError
-        If the file's columns are not the gradebook's, or a number cannot be read.
-    """
-    records = read_csv(path)
-    if records and tuple(records[0]) != CSV_COLUMNS:
-        raise ValueError(
-            f"gradebook {os.fspath(path)!r} has columns {list(records[0])}, expected {list(CSV_COLUMNS)}"
-        )
-    rows = []
-    for line, record in enumerate(records, start=2):
-        try:
-            rows.append(
-                GradeRow(
-                    record["submission"], record["exercise"], record["status"],
-                    float(record["points"]), float(record["max_points"]), record["message"],
-                    record["lesson"], float(record["seconds"]),
-                )
-            )
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"gradebook {os.fspath(path)!r}, line {line}: {exc}") from None
-    return rows
-
-
 def merge_gradebooks(gradebooks: Iterable[str | os.PathLike[str]]) -> list[GradeRow]:
     """Join the shards' gradebooks into the rows one run over every submission gives.
 
@@ -187,7 +159,7 @@ def merge_gradebooks(gradebooks: Iterable[str | os.PathLike[str]]) -> list[Grade
     source: dict[str, str] = {}
     for path in paths:
         seen_here: set[str] = set()
-        for row in rows_from_csv(path):
+        for row in read_rows(path):
             if row.submission in source and row.submission not in seen_here:
                 raise ValueError(
                     f"submission {row.submission!r} is in both {source[row.submission]!r} and "

@@ -12,6 +12,7 @@ from course_utils.gradebook import (
     class_summary,
     crashed_submissions,
     read_csv,
+    read_rows,
     write_csv,
 )
 
@@ -64,6 +65,15 @@ def test_the_csv_module_round_trips_messages_with_commas_and_quotes(tmp_path: Pa
     with open(out, encoding="utf-8-sig", newline="") as fh:
         messages = [row["message"] for row in csv.DictReader(fh)]
     assert UNICODE_MESSAGE in messages
+
+
+def test_rows_read_back_write_the_same_bytes(tmp_path: Path) -> None:
+    """Does write -> read_rows -> write reproduce the file byte for byte (what a merge relies on)?"""
+    third = GradeRow("gus/06.ipynb", "softmax_stable", "failed", 1 / 3, 1, "x" * 3000, "06", 2.25)
+    rows = [*class_rows(), third]
+    write_csv(rows, tmp_path / "a.csv")
+    write_csv(read_rows(tmp_path / "a.csv"), tmp_path / "b.csv")
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
 def test_blank_means_every_exercise_not_attempted() -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.gradebook import GradeRow, write_csv
-from course_utils.shards import merge_gradebooks, parse_shard, rows_from_csv, shard, walk_order
+from course_utils.gradebook import GradeRow, read_rows, write_csv
+from course_utils.shards import merge_gradebooks, parse_shard, shard, walk_order
 
 EXERCISES = ["softmax_stable", "softmax_jacobian", "softmax_temperature"]
 STATUSES = ["passed", "failed", "error", "not_attempted"]
@@ -151,7 +151,7 @@ def test_an_empty_shard_merges_cleanly(tmp_path: Path) -> None:
     rows = one_run(["ada/06.ipynb"])
     write_csv(rows, tmp_path / "a.csv")
     write_csv([], tmp_path / "empty.csv")
-    assert merge_gradebooks([tmp_path / "empty.csv", tmp_path / "a.csv"]) == rows_from_csv(tmp_path / "a.csv")
+    assert merge_gradebooks([tmp_path / "empty.csv", tmp_path / "a.csv"]) == read_rows(tmp_path / "a.csv")
 
 
 def test_overlapping_shards_are_refused(tmp_path: Path) -> None:
