@@ -1,7 +1,9 @@
 """The class gradebook: grade rows, the CSV file, per-student feedback and the class summary.
 
 :mod:`course_utils.grade` runs the submissions; this module only turns its rows into what a
-teacher reads, so it is pure Python (no Jupyter imports) and easy to test.
+teacher reads, so it is pure Python (no Jupyter imports) and easy to test. The exports for a
+learning platform (the wide CSV, HTML feedback) are in :mod:`course_utils.exports`; the
+merge of sharded runs is in :mod:`course_utils.shards`.
 
 Examples
 --------
@@ -29,6 +31,9 @@ STATUSES: tuple[str, ...] = ("passed", "failed", "error", "not_attempted")
 
 NO_EXERCISE = "-"
 """The ``exercise`` of the single row written for a submission whose lesson is unknown."""
+
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8 with a byte-order mark: Excel on Windows then reads "σ", "−" and "±" as written."""
 
 MAX_MESSAGE = 2000
 """Messages longer than this many characters are cut in the CSV and feedback files."""
@@ -94,10 +99,12 @@ def _number(value: float) -> str:
 
 
 def write_csv(rows: Iterable[GradeRow], path: str | os.PathLike[str]) -> None:
-    """Write the gradebook to ``path`` (UTF-8, one row per submission and exercise).
+    """Write the gradebook to ``path`` (UTF-8 with a BOM, one row per submission and exercise).
 
     The file is written next to its final name and then renamed, so a reader never sees
-    half a gradebook.
+    half a gradebook. The byte-order mark lets spreadsheet programs (Excel on Windows
+    above all) recognise UTF-8; read the file back with :func:`read_csv`, or with
+    ``encoding="utf-8-sig"``, which accepts files with and without the mark.
 
     Parameters
     ----------
@@ -106,7 +113,7 @@ def write_csv(rows: Iterable[GradeRow], path: str | os.PathLike[str]) -> None:
     """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial")
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for row in rows:
@@ -126,9 +133,40 @@ def write_csv(rows: Iterable[GradeRow], path: str | os.PathLike[str]) -> None:
 
 
 def read_csv(path: str | os.PathLike[str]) -> list[dict[str, str]]:
-    """Read a gradebook written by :func:`write_csv` as a list of dicts (all values str)."""
-    with open(path, encoding="utf-8", newline="") as fh:
+    """Read a gradebook written by :func:`write_csv` as a list of dicts (all values str).
+
+    Files with and without a UTF-8 byte-order mark are read alike.
+    """
+    with open(path, encoding=CSV_ENCODING, newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def read_rows(path: str | os.PathLike[str]) -> list[GradeRow]:
+    """Read a gradebook written by :func:`write_csv` back as rows (e.g. to merge shards).
+
+    Raises
+    ------
+    ValueError
+        If the file's columns are not the gradebook's, or a number cannot be read.
+    """
+    records = read_csv(path)
+    if records and tuple(records[0]) != CSV_COLUMNS:
+        raise ValueError(
+            f"gradebook {os.fspath(path)!r} has columns {list(records[0])}, expected {list(CSV_COLUMNS)}"
+        )
+    rows = []
+    for line, record in enumerate(records, start=2):
+        try:
+            rows.append(
+                GradeRow(
+                    record["submission"], record["exercise"], record["status"],
+                    float(record["points"]), float(record["max_points"]), record["message"],
+                    record["lesson"], float(record["seconds"]),
+                )
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"gradebook {os.fspath(path)!r}, line {line}: {exc}") from None
+    return rows
 
 
 def submission_scores(rows: Iterable[GradeRow]) -> dict[str, tuple[float, float]]:
@@ -261,12 +299,82 @@ def histogram(percentages: Sequence[float], bins: int = 10, width: int = 30) -> 
     return lines
 
 
+def _by_submission(rows: Iterable[GradeRow]) -> dict[str, list[GradeRow]]:
+    grouped: dict[str, list[GradeRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.submission, []).append(row)
+    return grouped
+
+
+def blank_submissions(rows: Iterable[GradeRow]) -> list[str]:
+    """The submissions handed in blank: every exercise ``not_attempted``.
+
+    Examples
+    --------
+    >>> blank_submissions([
+    ...     GradeRow("ada.ipynb", "e1", "not_attempted", 0, 1, "blank"),
+    ...     GradeRow("ada.ipynb", "e2", "not_attempted", 0, 1, "blank"),
+    ...     GradeRow("bob.ipynb", "e1", "not_attempted", 0, 1, "blank"),
+    ...     GradeRow("bob.ipynb", "e2", "passed", 1, 1, "correct"),
+    ... ])
+    ['ada.ipynb']
+    """
+    return [
+        name for name, its_rows in _by_submission(rows).items()
+        if all(r.status == "not_attempted" for r in its_rows)
+    ]
+
+
+def crashed_submissions(rows: Iterable[GradeRow]) -> dict[str, str]:
+    """The submissions whose notebook could not run, with the reason.
+
+    A submission counts as crashed when every one of its rows is an ``error`` and they
+    all carry the same message: that is how the grader reports a notebook that is not
+    valid JSON, too large, of an unknown lesson (the single row ``-``), whose kernel died
+    before its answers were judged or that ran past its wall-clock cap. A student whose
+    answers each raise their own error has different messages and is not listed.
+
+    Returns
+    -------
+    dict of str to str
+        Submission name -> the shared message, in first-seen order.
+
+    Examples
+    --------
+    >>> crashed_submissions([
+    ...     GradeRow("ada.ipynb", "e1", "error", 0, 1, "the kernel died"),
+    ...     GradeRow("ada.ipynb", "e2", "error", 0, 1, "the kernel died"),
+    ...     GradeRow("bob.ipynb", "e1", "error", 0, 1, "ZeroDivisionError in your function"),
+    ...     GradeRow("bob.ipynb", "e2", "error", 0, 1, "TypeError: expected an array"),
+    ... ])
+    {'ada.ipynb': 'the kernel died'}
+    """
+    crashed: dict[str, str] = {}
+    for name, its_rows in _by_submission(rows).items():
+        if all(r.status == "error" for r in its_rows) and len({r.message for r in its_rows}) == 1:
+            crashed[name] = its_rows[0].message
+    return crashed
+
+
+MAX_LISTED = 50
+"""At most this many blank (or crashed) submissions are named in the class summary."""
+
+
+def _listing(title: str, entries: Sequence[str]) -> list[str]:
+    lines = [f"{title}: {len(entries)}"]
+    lines.extend(f"  {entry}" for entry in entries[:MAX_LISTED])
+    if len(entries) > MAX_LISTED:
+        lines.append(f"  ... and {len(entries) - MAX_LISTED} more (see the gradebook)")
+    return lines
+
+
 def class_summary(rows: Sequence[GradeRow], seconds: float | None = None) -> str:
     """The class summary printed at the end of a grading run.
 
-    Submissions graded, mean and median score, pass rate per exercise and a text
-    histogram of the scores. Submissions whose lesson is unknown (no points possible)
-    are counted but left out of the score statistics.
+    Submissions graded, mean and median score, the blank submissions and the crashed ones
+    by name (:func:`blank_submissions`, :func:`crashed_submissions`), pass rate per
+    exercise and a text histogram of the scores. Submissions whose lesson is unknown (no
+    points possible) are counted but left out of the score statistics.
 
     Parameters
     ----------
@@ -294,6 +402,18 @@ def class_summary(rows: Sequence[GradeRow], seconds: float | None = None) -> str
             f"Score: mean {statistics.fmean(percentages):.1f}%, median "
             f"{statistics.median(percentages):.1f}% "
             f"(full marks: {sum(p >= 100.0 - 1e-9 for p in percentages)}/{len(percentages)})"
+        )
+    blank = blank_submissions(rows)
+    if blank:
+        lines.extend(_listing("Blank (every exercise not attempted)", blank))
+    crashed = crashed_submissions(rows)
+    if crashed:
+        lines.extend(
+            _listing(
+                "Crashed (the notebook could not run)",
+                [f"{name} - {clip_message(reason.splitlines()[0] if reason else '', 100)}"
+                 for name, reason in crashed.items()],
+            )
         )
     per_exercise: dict[tuple[str, str], list[str]] = {}
     for row in rows:
