@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         proc = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
         wall = time.perf_counter() - started
-        with open(out, encoding="utf-8", newline="") as fh:
+        with open(out, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh)) if out.exists() else []
 
     full = {r["submission"] for r in rows} - {r["submission"] for r in rows if r["status"] != "passed"}

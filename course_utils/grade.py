@@ -91,6 +91,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course_utils.exports import LAYOUTS, validate_wide_options, write_feedback_html, write_wide_csv
 from course_utils.gradebook import (
     NO_EXERCISE,
     STATUSES,
@@ -100,6 +101,7 @@ from course_utils.gradebook import (
     write_csv,
     write_feedback,
 )
+from course_utils.shards import merge_gradebooks, parse_shard, shard
 
 __all__ = [
     "GradeRow",
@@ -1234,8 +1236,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "paths", nargs="+", metavar="PATH",
-        help="exercise notebooks or folders of them (searched recursively)",
+        "paths", nargs="*", metavar="PATH",
+        help="exercise notebooks or folders of them (searched recursively); optional with --merge",
     )
     parser.add_argument("--out", required=True, metavar="CSV", help="the gradebook to write, e.g. grades.csv")
     parser.add_argument(
@@ -1264,6 +1266,44 @@ def build_parser() -> argparse.ArgumentParser:
         "created on first use, so the same class grades the same way twice)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only the summary")
+    parser.add_argument(
+        "--wide", metavar="CSV", default=None,
+        help="also write the wide gradebook: one row per student, one column per exercise, total, percentage",
+    )
+    parser.add_argument(
+        "--lms", choices=LAYOUTS, default="plain",
+        help="layout of --wide: plain, canvas (Canvas's gradebook import) or moodle (default: plain)",
+    )
+    parser.add_argument(
+        "--student-id", metavar="RULE", default="folder",
+        help="how --wide reads the student id from a submission's path: folder (its first folder; "
+        "default), stem (the file name) or a regular expression with a group named id",
+    )
+    parser.add_argument(
+        "--id-column", metavar="NAME", default=None,
+        help="header of --wide's id column (canvas: SIS Login ID (default), SIS User ID or ID; "
+        "moodle: any name, default Username)",
+    )
+    parser.add_argument(
+        "--similarity", metavar="HTML", default=None,
+        help="write a report of the most similar answers, exercise by exercise (needs copydetect)",
+    )
+    parser.add_argument(
+        "--similarity-top", type=_positive_int, default=10, metavar="N",
+        help="pairs shown per exercise in --similarity (default: 10)",
+    )
+    parser.add_argument(
+        "--template", action="append", metavar="NB", default=None,
+        help="blank exercise notebook whose code --similarity ignores (repeatable; default: the course's)",
+    )
+    parser.add_argument(
+        "--shard", metavar="K/N", default=None,
+        help="grade only slice K of N (K from 0 to N-1) of the submissions; merge with --merge",
+    )
+    parser.add_argument(
+        "--merge", nargs="+", metavar="CSV", default=None,
+        help="join the shards' gradebooks into --out instead of grading",
+    )
     return parser
 
 
@@ -1314,7 +1354,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     forced: str | None = None
+    shard_spec: tuple[int, int] | None = None
     try:
+        try:
+            validate_wide_options(args.lms, args.id_column, args.student_id)
+            shard_spec = parse_shard(args.shard) if args.shard is not None else None
+        except ValueError as exc:
+            message = str(exc).replace("rule ", "--student-id ", 1).replace("id_column", "--id-column")
+            raise UsageError(message) from None
+        if args.merge and args.shard:
+            raise UsageError("--merge joins the shards' gradebooks; give it without --shard")
+        if args.similarity and args.shard:
+            raise UsageError(
+                "--similarity compares the whole class: run it in the --merge step, with the PATHs"
+            )
+        if args.merge:
+            if args.similarity and not args.paths:
+                raise UsageError("--similarity needs the PATHs of the submissions")
+            return _merge(args, parser)
+        if not args.paths:
+            raise UsageError("give at least one PATH (a notebook or a folder of them)")
         if args.lesson is not None:
             from course_utils.course import LESSONS_BY_NUMBER
 
@@ -1336,6 +1395,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         names = submission_names(args.paths, notebooks)
+        if shard_spec is not None:
+            keep = set(shard(names, *shard_spec))
+            chosen = [(path, name) for path, name in zip(notebooks, names, strict=True) if name in keep]
+            notebooks, names = [path for path, _ in chosen], [name for _, name in chosen]
         subs = [read_submission(path, name, forced) for path, name in zip(notebooks, names, strict=True)]
         exercise_cache: dict[str, list[tuple[str, float]]] = {}
         for sub in subs:
@@ -1384,10 +1447,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Interrupted: ungraded submissions are marked as such in the gradebook.", file=sys.stderr)
 
     write_csv(rows, out)
-    written = write_feedback(feedback_dir, rows, {sub.name: sub.notes for sub in subs})
+    notes = {sub.name: sub.notes for sub in subs}
+    written = write_feedback(feedback_dir, rows, notes)
+    write_feedback_html(feedback_dir, rows, notes)
+    status = _exports(args, rows, dict(zip(names, notebooks, strict=True))) or status
     print(class_summary(rows, seconds=time.monotonic() - started))
     print()
     print(f"Gradebook: {out} ({len(rows)} rows). Feedback: {feedback_dir}{os.sep} ({len(written)} files).")
+    return status
+
+
+def _exports(args: argparse.Namespace, rows: list[GradeRow], notebooks: dict[str, Path]) -> int:
+    """Write --wide and --similarity; 2 if the student-id rule does not fit the submissions."""
+    if args.wide:
+        try:
+            write_wide_csv(rows, args.wide, rule=args.student_id, layout=args.lms, id_column=args.id_column)
+        except ValueError as exc:
+            print(f"error: --wide not written: {exc}", file=sys.stderr)
+            return 2
+    if args.similarity:
+        from course_utils.similarity import write_similarity_report
+
+        write_similarity_report(notebooks, args.similarity, templates=args.template, top=args.similarity_top)
+    return 0
+
+
+def _merge(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        rows = merge_gradebooks(args.merge)
+    except (OSError, ValueError) as exc:
+        parser.error(f"--merge: {exc}")
+    write_csv(rows, Path(args.out))
+    notebooks: dict[str, Path] = {}
+    if args.paths:
+        found = find_notebooks(args.paths)
+        notebooks = dict(zip(submission_names(args.paths, found), found, strict=True))
+    status = _exports(args, rows, notebooks)
+    print(class_summary(rows))
+    print()
+    print(f"Gradebook: {args.out} ({len(rows)} rows, merged from {len(args.merge)} files).")
     return status
 
 
