@@ -33,7 +33,8 @@ def check(values, prose):
 
     # 2.2: closed forms, so exact to the printed digits on any platform
     edge = {(name, tol): x for name, tol, x in values[THRESHOLDS]}
-    expected = {("sigmoid", 1e-3): 6.906, ("tanh", 1e-3): 4.147, ("sigmoid", 1e-6): 13.816, ("tanh", 1e-6): 7.601}
+    expected = {("sigmoid", 1e-3): 6.906, ("tanh", 1e-3): 4.147,
+                ("sigmoid", 1e-6): 13.816, ("tanh", 1e-6): 7.601}
     for key, number in expected.items():
         assert abs(edge[key] - number) < 1e-3, (key, edge[key])
         prose.quotes(f"{edge[key]:.3f}")
@@ -74,7 +75,8 @@ def check(values, prose):
     sigmoid_path, tanh_path = values["paths"]["sigmoid"], values["paths"]["tanh"]
     assert sigmoid_path[2] == 1.0 and tanh_path[2] < 0.6
     assert 4 < values["slowdown"] < 6
-    prose.quotes(f"needs {values['slowdown']:.1f} times as many steps ({sigmoid_path[1]} against {tanh_path[1]})")
+    steps = f"({sigmoid_path[1]} against {tanh_path[1]})"
+    prose.quotes(f"needs {values['slowdown']:.1f} times as many steps {steps}")
 
     # 2.6: where exp(-x) overflows
     overflow = values["overflow_at"]
