@@ -171,8 +171,8 @@ def train_tracking_dead(
     DeadRun
         A run whose loss diverged stops early; its ``dead`` curve then repeats the last value
         so that every run has ``epochs + 1`` entries. Runs on the default data are cached
-        (the same arguments return the same read-only run), so the lesson's tables and its
-        slider grid never train the same network twice.
+        (the same arguments return the same read-only run), so the slider grid and the lesson's
+        check of its own loop against this one never train the same network twice.
 
     Examples
     --------

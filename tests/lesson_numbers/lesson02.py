@@ -59,9 +59,13 @@ def check(values, prose):
     largest = max(values["scaled"]["4.0"][1])
     assert largest < 0.1
     prose.quotes(f"{largest:.3f} at most for $s = 4$")
+    means = []
     for s, stretch in (("0.125", 1), ("0.5", 4), ("4.0", 32)):      # weight factor ≈ s·sqrt(64)
         mean_factor = sum(values["scaled"][s][2]) / len(values["scaled"][s][2])
         assert abs(mean_factor / stretch - 1) < 0.05, (s, mean_factor)
+        means.append(f"{mean_factor:.2f}")
+    prose.quotes(f"(the table's {means[0]}, {means[1]} and {means[2]} against 1, 4 and 32)")
+    prose.quotes(f"({total['4.0']:.0f}× at layer 1)")                # the summary
 
     # 2.4: saturation at initialisation
     saturated = values["saturated"]
