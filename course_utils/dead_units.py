@@ -1,14 +1,15 @@
 """Experiments of lesson 3: dying ReLUs measured, and the ReLU relatives that avoid them.
 
 A hidden unit is *dead* on a data set when its output is 0 for every sample: no gradient
-reaches its incoming weights and bias, so plain gradient descent can never revive it. This
-module trains the course's numpy :class:`~course_utils.nets.MLP` and tracks that share
-(:func:`course_utils.nets.dead_fraction`) epoch by epoch:
+reaches its incoming weights and bias. A dead unit of the first hidden layer stays dead (its
+inputs never change); a deeper one can come back when the layers below change its inputs.
+The lesson writes its training loop out; this module keeps the version its slider replays —
+the course's numpy :class:`~course_utils.nets.MLP` trained with ``MLP.fit``, with the dead share
+(:func:`course_utils.nets.dead_fraction`) tracked epoch by epoch:
 
 * :func:`moons_data` — the standardised two-moons training set every run uses;
 * :func:`hidden_dead_fraction` — the dead share over all hidden layers of a network;
 * :func:`train_tracking_dead` — one training run, dead share after every epoch;
-* :func:`dead_fraction_sweep` — runs over learning rates and seeds, with progress;
 * :func:`dead_fraction_grid` — a cached (learning rate × bias init) grid for the slider.
 
 and two small pieces of maths used by the lesson and its grader:
@@ -20,9 +21,8 @@ and two small pieces of maths used by the lesson and its grader:
 from __future__ import annotations
 
 import math
-import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,7 +33,6 @@ __all__ = [
     "GRID_LOG10_LRS",
     "DeadRun",
     "dead_fraction_grid",
-    "dead_fraction_sweep",
     "hidden_dead_fraction",
     "maxout_1d",
     "moons_data",
@@ -172,8 +171,8 @@ def train_tracking_dead(
     DeadRun
         A run whose loss diverged stops early; its ``dead`` curve then repeats the last value
         so that every run has ``epochs + 1`` entries. Runs on the default data are cached
-        (the same arguments return the same read-only run), so the lesson's tables and its
-        slider grid never train the same network twice.
+        (the same arguments return the same read-only run), so the slider grid and the lesson's
+        check of its own loop against this one never train the same network twice.
 
     Examples
     --------
@@ -225,61 +224,6 @@ def _train(
     dead_curve.setflags(write=False)
     loss_curve.setflags(write=False)
     return DeadRun(lr, bias_init, seed, dead_curve, loss_curve, accuracy, time.perf_counter() - start)
-
-
-def dead_fraction_sweep(
-    lrs: Sequence[float],
-    seeds: Sequence[int] = (0, 1, 2),
-    *,
-    bias_init: float = 0.0,
-    epochs: int = 30,
-    progress: bool | Callable[[str], object] = True,
-) -> dict[float, list[DeadRun]]:
-    """Train one network per (learning rate, seed) and collect the dead-unit curves.
-
-    Parameters
-    ----------
-    lrs : sequence of float
-        Learning rates.
-    seeds : sequence of int, default (0, 1, 2)
-    bias_init : float, default 0.0
-    epochs : int, default 30
-    progress : bool or callable, default True
-        Print one line per finished run (or pass each line to this callable).
-
-    Returns
-    -------
-    dict of float to list of DeadRun
-        In the order of ``lrs``, one run per seed.
-
-    Examples
-    --------
-    >>> runs = dead_fraction_sweep([0.1], seeds=[0], epochs=1, progress=False)
-    >>> len(runs[0.1])
-    1
-    """
-    if not lrs:
-        raise ValueError("lrs: expected at least one learning rate")
-    say: Callable[[str], object] | None
-    if progress is True:
-        def say(line: str) -> None:
-            sys.stdout.write(line + "\n")
-            sys.stdout.flush()
-    else:
-        say = progress if callable(progress) else None
-    total = len(lrs) * len(seeds)
-    out: dict[float, list[DeadRun]] = {}
-    done = 0
-    for lr in lrs:
-        out[float(lr)] = []
-        for seed in seeds:
-            run = train_tracking_dead(lr, bias_init=bias_init, seed=seed, epochs=epochs)
-            out[float(lr)].append(run)
-            done += 1
-            if say is not None:
-                say(f"[{done:>{len(str(total))}}/{total}] lr={lr:<6g} seed={seed}  "
-                    f"dead {run.final_dead:5.3f}  ({run.seconds:.2f} s)")
-    return out
 
 
 @lru_cache(maxsize=8)

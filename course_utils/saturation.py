@@ -1,17 +1,16 @@
 """Experiments of lesson 2: where sigmoid and tanh saturate and what that does to learning.
 
 The activations themselves live in :mod:`course_utils.activations`; the networks in
-:mod:`course_utils.nets`. This module holds the small measurements the lesson, its sliders
-and its graders share:
+:mod:`course_utils.nets`. This module holds the small measurements the lesson's sliders
+reuse (the lesson itself shows the loops that compute them):
 
 * :func:`derivative_threshold` — the ``|x|`` beyond which an activation's derivative is
   below a tolerance (closed form for sigmoid and tanh);
 * :func:`saturated_fraction` and :func:`hidden_layer_activations` — how many units of a
   layer sit on a flat part of the curve for a given weight scale;
 * :func:`gradient_norms_by_depth` and :func:`sigmoid_factor_bound` — per-layer gradient
-  norms of a deep net beside the ``0.25**L`` bound of the sigmoid-derivative factor;
-* :func:`same_sign_fraction` and :func:`zigzag_path` — why non-zero-centred inputs make
-  gradient descent zig-zag;
+  norms of a deep net beside the ``0.25**L`` bound of the sigmoid-derivative factor (the
+  lesson writes this backward pass out by hand; the depth slider reuses this version);
 * :func:`hard_sigmoid_keras2` — the ``0.2 x + 0.5`` hard sigmoid of Keras 2 (the registry's
   ``hard_sigmoid`` is PyTorch's and Keras 3's ``x / 6 + 1 / 2``).
 """
@@ -30,10 +29,8 @@ __all__ = [
     "hard_sigmoid_keras2",
     "hard_sigmoid_keras2_grad",
     "hidden_layer_activations",
-    "same_sign_fraction",
     "saturated_fraction",
     "sigmoid_factor_bound",
-    "zigzag_path",
 ]
 
 
@@ -260,106 +257,6 @@ def gradient_norms_by_depth(
     (3,)
     """
     return {name: _gradient_norms(name, depth, width, n_samples, seed) for name in names}
-
-
-def same_sign_fraction(inputs: np.ndarray, deltas: np.ndarray) -> float:
-    """Share of (sample, unit) pairs whose weight-gradient components all share one sign.
-
-    For a dense layer ``z = a @ W + b`` the gradient of one sample's loss with respect to
-    the weights into unit ``j`` is ``a * delta_j``: every component is the input ``a_i``
-    times the same scalar. When every ``a_i > 0`` (sigmoid or ReLU outputs) all components
-    carry the sign of ``delta_j``.
-
-    Parameters
-    ----------
-    inputs : ndarray, shape (n_samples, n_in)
-        The layer's inputs ``a``.
-    deltas : ndarray, shape (n_samples, n_out)
-        ``dL/dz`` of each sample.
-
-    Returns
-    -------
-    float
-        Fraction of pairs ``(n, j)`` with ``delta[n, j] != 0`` whose gradient
-        ``inputs[n] * deltas[n, j]`` is entirely ``>= 0`` or entirely ``<= 0``.
-
-    Examples
-    --------
-    >>> same_sign_fraction(np.array([[0.2, 0.9]]), np.array([[-1.0, 3.0]]))
-    1.0
-    >>> same_sign_fraction(np.array([[-0.2, 0.9]]), np.array([[-1.0, 3.0]]))
-    0.0
-    """
-    a = np.asarray(inputs, dtype=float)
-    d = np.asarray(deltas, dtype=float)
-    if a.ndim != 2 or d.ndim != 2 or a.shape[0] != d.shape[0]:
-        raise ValueError(
-            f"inputs, deltas: expected shapes (n, n_in) and (n, n_out), got {a.shape} and {d.shape}"
-        )
-    signs = np.sign(a)  # sign of a_i * delta_j = sign(a_i) * sign(delta_j)
-    all_pos = np.all(signs >= 0, axis=1) | np.all(signs <= 0, axis=1)  # (n,)
-    mask = d != 0
-    if not mask.any():
-        raise ValueError("deltas: every entry is 0, no gradient to inspect")
-    same = np.broadcast_to(all_pos[:, None], d.shape)
-    return float(np.mean(same[mask]))
-
-
-def zigzag_path(
-    centred: bool,
-    *,
-    w_target: tuple[float, float] = (1.0, -1.0),
-    n_steps: int = 200,
-    lr: float = 1.0,
-    seed: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-sample SGD path of a two-input linear unit, with positive or zero-centred inputs.
-
-    The inputs are the outputs of a previous layer: ``sigmoid(g)`` (all in ``(0, 1)``,
-    mean 1/2) when ``centred`` is false, ``tanh(g)`` (mean 0) when it is true, for
-    ``g ~ N(0, I)``. The unit ``y_hat = w · x`` learns ``y = w_target · x`` with the loss
-    ``½ (y_hat - y)²`` and one sample per step, starting from ``w = 0``.
-
-    Parameters
-    ----------
-    centred : bool
-        Zero-centred (tanh) inputs instead of positive (sigmoid) ones.
-    w_target : (float, float), default (1, -1)
-        The weights to reach; with components of opposite sign no single step of the
-        positive-input case points at it.
-    n_steps : int, default 200
-        Number of SGD steps (samples).
-    lr : float, default 1.0
-        Learning rate.
-    seed : int, default 0
-        Seed of the samples.
-
-    Returns
-    -------
-    path : ndarray, shape (n_steps + 1, 2)
-        The weights after each step, starting at ``(0, 0)``.
-    steps : ndarray, shape (n_steps, 2)
-        The update of each step, ``-lr * (y_hat - y) * x``.
-
-    Examples
-    --------
-    >>> path, steps = zigzag_path(False, n_steps=5)
-    >>> path.shape, bool(np.all(steps[:, 0] * steps[:, 1] >= 0))
-    ((6, 2), True)
-    """
-    rng = np.random.default_rng(seed)
-    g = rng.standard_normal((n_steps, 2))
-    X = np.tanh(g) if centred else 1.0 / (1.0 + np.exp(-g))
-    target = np.asarray(w_target, dtype=float)
-    w = np.zeros(2)
-    path = [w.copy()]
-    steps = []
-    for x in X:
-        step = -lr * float((w - target) @ x) * x
-        w = w + step
-        path.append(w.copy())
-        steps.append(step)
-    return np.array(path), np.array(steps)
 
 
 def hard_sigmoid_keras2(x: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_utils import saturation
-from course_utils.activations import hard_sigmoid, sigmoid, tanh
+from course_utils.activations import hard_sigmoid, sigmoid
 
 
 def _mp_threshold(name: str, tol: float) -> float:
@@ -93,27 +93,14 @@ def test_sigmoid_bound_and_measured_gradients():
     assert not norms["sigmoid"].flags.writeable
 
 
-def test_same_sign_fraction_positive_versus_centred_inputs():
-    """Do all-positive inputs give same-sign weight gradients for every sample and unit?"""
-    rng = np.random.default_rng(0)
-    deltas = rng.normal(size=(100, 8))
-    positive = sigmoid(rng.normal(size=(100, 16)))
-    centred = tanh(rng.normal(size=(100, 16)))
-    assert saturation.same_sign_fraction(positive, deltas) == 1.0
-    assert saturation.same_sign_fraction(centred, deltas) < 0.01
-    with pytest.raises(ValueError, match="inputs, deltas"):
-        saturation.same_sign_fraction(positive, deltas[:5])
+def test_large_weights_make_the_sigmoid_gradient_explode():
+    """Does the same sigmoid net vanish with Xavier weights and explode with weight std 4?"""
+    from course_utils.nets import layer_gradient_norms
 
-
-def test_zigzag_positive_inputs_step_only_along_the_diagonal_quadrants():
-    """Is every SGD step in the (+,+) or (−,−) quadrant for positive inputs, and slower to converge?"""
-    path, steps = saturation.zigzag_path(False, n_steps=300)
-    assert np.all(steps[:, 0] * steps[:, 1] >= 0)
-    path_c, steps_c = saturation.zigzag_path(True, n_steps=300)
-    assert np.any(steps_c[:, 0] * steps_c[:, 1] < 0)
-    target = np.array([1.0, -1.0])
-    first = lambda p: int(np.argmax(np.linalg.norm(p - target, axis=1) < 0.1))  # noqa: E731
-    assert first(path_c) < first(path)
+    xavier = layer_gradient_norms("sigmoid", depth=15, width=64, init="xavier", n=64)["weight"]
+    large = layer_gradient_norms("sigmoid", depth=15, width=64, init="normal", init_scale=4.0, n=64)["weight"]
+    assert xavier[0] / xavier[14] < 1e-8
+    assert large[0] / large[14] > 100
 
 
 def test_hard_sigmoid_keras2_versus_registry():
