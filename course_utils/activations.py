@@ -32,8 +32,9 @@ Conventions
   evaluates both of its branches.
 * Derivatives at kinks follow PyTorch's autograd: ``relu'(0) = 0``,
   ``leaky_relu'(0) = negative_slope``, ``relu6' = 0`` at 0 and 6, ``hard_tanh' = 0`` at its
-  limits, ``hard_sigmoid' = 0`` at ±3, ``hard_swish'(-3) = -0.5`` and ``hard_swish'(3) = 1.5``
-  (PyTorch's ``hardswish_backward``), ``elu'(0) = alpha``; ``step(0) = 1`` and ``step' = 0``.
+  limits, ``hard_sigmoid' = 0`` at ±3, ``hard_swish'(-3) = 0`` and ``hard_swish'(3) = 1``
+  (the outer pieces' slopes, as PyTorch 2.13's autograd gives in float32 and float64),
+  ``elu'(0) = alpha``; ``step(0) = 1`` and ``step' = 0``.
 * Importing this module imports NumPy and ``scipy.special`` only; SymPy is imported inside
   ``.sympy()``.
 """
@@ -833,9 +834,13 @@ def _hard_swish(x: np.ndarray) -> np.ndarray:
 
 
 def _hard_swish_grad(x: np.ndarray) -> np.ndarray:
-    """PyTorch's hardswish_backward: 0 for x < -3, x/3 + 1/2 for -3 <= x <= 3, else 1."""
+    """0 for x <= -3, x/3 + 1/2 for -3 < x < 3, 1 for x >= 3.
+
+    At the kinks ±3 this takes the outer pieces' slopes (0 and 1), as PyTorch's autograd does
+    (``torch.nn.functional.hardswish``, torch 2.13, float32 and float64).
+    """
     mid = np.clip(x, -3.0, 3.0) / 3.0 + 0.5
-    return _nan_where(x, np.where(x < -3.0, 0.0, np.where(x <= 3.0, mid, 1.0)))
+    return _nan_where(x, np.where(x <= -3.0, 0.0, np.where(x < 3.0, mid, 1.0)))
 
 
 def _hard_tanh(x: np.ndarray, min_val: float, max_val: float) -> np.ndarray:
@@ -1071,7 +1076,7 @@ def _build() -> dict[str, Activation]:
             _props((-0.375, _INF), False, False, False, True, False, "comparison, multiply-add",
                    "cheap Swish for mobile networks (MobileNetV3)"),
             kinks=lambda: (-3.0, 3.0),
-            description="x * hard_sigmoid(x); derivative at -3 and 3 as PyTorch's hardswish_backward.",
+            description="x * hard_sigmoid(x); derivative 0 at -3 and 1 at 3, as PyTorch's autograd.",
         ),
         Activation(
             "hard_tanh", lambda x, min_val, max_val: _hard_tanh(x, min_val, max_val),

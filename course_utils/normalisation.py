@@ -11,10 +11,11 @@ implementation:
 * :func:`iterate_selu_map` -- its trajectory over several layers;
 * :func:`selu_map_jacobian` -- its Jacobian (does the fixed point attract?);
 * :func:`solve_selu_constants` -- the constants, recovered with mpmath from the fixed-point
-  equations;
-* :func:`deep_stats_over_seeds` and :func:`mlp_layer_stats` -- the measured per-layer mean
-  and variance of deep random networks (built on :mod:`course_utils.nets`), to set beside
-  the theory.
+  equations.
+
+The *measurement* these formulas are set beside -- push data through a deep random network
+and record each layer's mean and variance -- is a short loop that lesson 4 writes out in the
+notebook; the lesson-4 slider measures with :func:`course_utils.nets.deep_forward_stats`.
 
 All formulas come from integrating against the normal density (the lesson derives them in
 SymPy); ``exp(a) * erfc(b)`` products are evaluated through ``scipy.special.erfcx`` so that
@@ -23,7 +24,6 @@ they neither overflow nor lose precision far in the tails.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -34,9 +34,7 @@ from course_utils.activations import SELU_ALPHA, SELU_SCALE
 from course_utils.nets import single_threaded_blas
 
 __all__ = [
-    "deep_stats_over_seeds",
     "iterate_selu_map",
-    "mlp_layer_stats",
     "normal_selu_moments",
     "selu_fixed_point_equations",
     "selu_map",
@@ -343,92 +341,3 @@ def solve_selu_constants(dps: int = 30) -> tuple[float, float]:
         )
         return float(root[0]), float(root[1])
 
-
-def deep_stats_over_seeds(
-    activation: Any,
-    init: str,
-    seeds: Sequence[int],
-    depth: int = 64,
-    width: int = 256,
-    n: int = 512,
-    init_scale: float = 1.0,
-    input_mean: float = 0.0,
-    input_std: float = 1.0,
-) -> dict[str, np.ndarray]:
-    """Per-layer activation mean and variance of a deep random network, for several seeds.
-
-    A thin loop over :func:`course_utils.nets.deep_forward_stats`: seed ``s`` draws both the
-    input ``input_mean + input_std * N(0, 1)`` of shape ``(n, width)`` and the weights. Runs
-    with one BLAS thread (:func:`single_threaded_blas`).
-
-    Parameters
-    ----------
-    activation : str or activation record
-    init : str
-        Initialisation scheme of :func:`course_utils.nets.init_weights`.
-    seeds : sequence of int
-    depth, width, n : int
-        Layers, units per layer, input samples.
-    init_scale : float
-        Multiplies the initial weights' standard deviation.
-    input_mean, input_std : float
-        Statistics of the (unstandardised) input.
-
-    Returns
-    -------
-    dict
-        ``"mean"`` and ``"var"``, each an ndarray of shape ``(len(seeds), depth)``; layer 1
-        is column 0.
-
-    Examples
-    --------
-    >>> st = deep_stats_over_seeds("selu", "lecun", seeds=[0, 1], depth=8, width=64, n=128)
-    >>> st["mean"].shape
-    (2, 8)
-    """
-    from course_utils import nets
-
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds: expected at least one seed")
-    means, variances = [], []
-    with single_threaded_blas():
-        for seed in seeds:
-            rng = np.random.default_rng(seed)
-            x = input_mean + input_std * rng.standard_normal((int(n), int(width)))
-            st = nets.deep_forward_stats(
-                activation, depth=depth, width=width, init=init, n=n, seed=seed, x=x, init_scale=init_scale
-            )
-            means.append(st["mean"])
-            variances.append(st["var"])
-    return {"mean": np.array(means), "var": np.array(variances)}
-
-
-def mlp_layer_stats(net: Any, X: ArrayLike, train: bool = False) -> dict[str, np.ndarray]:
-    """Mean and variance of every hidden layer's activations of a :class:`~course_utils.nets.MLP`.
-
-    Parameters
-    ----------
-    net : course_utils.nets.MLP
-    X : array_like, shape (n_samples, n_features)
-    train : bool
-        Run in training mode, so that (alpha-)dropout is applied between layers.
-
-    Returns
-    -------
-    dict
-        ``"mean"`` and ``"var"``, ndarrays of shape ``(n_hidden_layers,)``: the statistics of
-        ``f(Z)`` of each hidden layer (taken before that layer's own dropout, i.e. after the
-        dropout of all earlier layers).
-
-    Examples
-    --------
-    >>> from course_utils.nets import MLP
-    >>> net = MLP([16] * 5, "selu", init="lecun", seed=0)
-    >>> mlp_layer_stats(net, np.ones((4, 16)))["var"].shape
-    (3,)
-    """
-    with single_threaded_blas():
-        net.forward(X, train=train, record=True)
-    hidden = net.record.hidden_activations
-    return {"mean": np.array([A.mean() for A in hidden]), "var": np.array([A.var() for A in hidden])}

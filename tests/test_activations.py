@@ -402,13 +402,77 @@ def test_values_at_kinks_follow_pytorch() -> None:
     assert act.hard_sigmoid.grad(0.0) == 1 / 6
     assert act.step(0.0) == 1.0 and act.step(-1e-300) == 0.0
     assert act.step.grad([-1.0, 0.0, 1.0]).tolist() == [0.0, 0.0, 0.0]
-    # PyTorch's hardswish_backward: x < -3 -> 0; -3 <= x <= 3 -> x/3 + 1/2; x > 3 -> 1
-    at = [-3.0 - 1e-9, -3.0, 0.0, 3.0, 3.0 + 1e-9]
-    assert act.hard_swish.grad(at).tolist() == [0.0, -0.5, 0.5, 1.5, 1.0]
+    # hard_swish' takes the outer slopes at the kinks: 0 at -3, 1 at 3 (see the torch test below)
+    at = [-3.0 - 1e-9, -3.0, -3.0 + 1e-9, 0.0, 3.0 - 1e-9, 3.0, 3.0 + 1e-9]
+    assert act.hard_swish.grad(at).tolist() == [0.0, 0.0, -0.5 + 1e-9 / 3, 0.5, 1.5 - 1e-9 / 3, 1.0, 1.0]
     assert act.elu.grad(0.0, alpha=0.5) == 0.5
     assert act.selu.grad(0.0) == act.SELU_SCALE * act.SELU_ALPHA
     assert act.celu.grad(0.0, alpha=3.0) == 1.0
     assert act.sigmoid(0.0) == 0.5 and act.sigmoid.grad(0.0) == 0.25
+
+
+# Measured reference data: torch 2.13.0 (CPU wheel, Python 3.11), gradient of
+# torch.nn.functional.hardswish by autograd (y.sum().backward()) at each point, in float32 and
+# in float64 separately. "below"/"above" are the neighbouring floats of ±3 (np.nextafter) and
+# ±3 ∓ 1e-6. The values are copied from that run, not computed from any formula.
+HARDSWISH_GRAD_TORCH_2_13 = {
+    np.float32: (
+        (-3.0000009536743164, 0.0),
+        (-3.000000238418579, 0.0),
+        (-3.0, 0.0),
+        (-2.999999761581421, -0.4999999403953552),
+        (-2.9999990463256836, -0.4999997019767761),
+        (-1.5, 0.0),
+        (0.0, 0.5),
+        (2.9999990463256836, 1.499999761581421),
+        (2.999999761581421, 1.5),
+        (3.0, 1.0),
+        (3.000000238418579, 1.0),
+        (3.0000009536743164, 1.0),
+    ),
+    np.float64: (
+        (-3.000001, 0.0),
+        (-3.0000000000000004, 0.0),
+        (-3.0, 0.0),
+        (-2.9999999999999996, -0.4999999999999999),
+        (-2.999999, -0.4999996666666666),
+        (-1.5, 0.0),
+        (0.0, 0.5),
+        (2.999999, 1.4999996666666666),
+        (2.9999999999999996, 1.5),
+        (3.0, 1.0),
+        (3.0000000000000004, 1.0),
+        (3.000001, 1.0),
+    ),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+def test_hard_swish_grad_matches_measured_pytorch_autograd(dtype: type) -> None:
+    """Does hard_swish.grad give what PyTorch 2.13's autograd gives at and around x = ±3?
+
+    The reference values were measured once with a real torch 2.13.0 (CPU wheel, Python 3.11,
+    in a separate virtual environment; torch is not a course requirement): for each dtype,
+    ``x = torch.tensor(points, dtype=dtype, requires_grad=True)``,
+    ``torch.nn.functional.hardswish(x).sum().backward()``, then ``x.grad`` — and pasted into
+    ``HARDSWISH_GRAD_TORCH_2_13`` above. PyTorch takes the outer pieces' slopes at the kinks:
+    0 at x = -3 and 1 at x = 3. Exactly at and outside the kinks the registry must agree bit for
+    bit. Inside (-3, 3) PyTorch computes x/3 + 1/2 in float32 for float32 input, while the
+    registry works in float64 and rounds once, so float32 values may differ by one unit in the
+    last place; float64 values agree exactly.
+    """
+    points = np.array([p for p, _ in HARDSWISH_GRAD_TORCH_2_13[dtype]], dtype=dtype)
+    torch_grad = np.array([g for _, g in HARDSWISH_GRAD_TORCH_2_13[dtype]], dtype=dtype)
+    got = act.hard_swish.grad(points)
+    assert got.dtype == dtype
+    outside = np.abs(points.astype(np.float64)) >= 3.0
+    assert outside.sum() == 6 and np.array_equal(got[outside], torch_grad[outside])
+    if dtype is np.float64:
+        assert np.array_equal(got, torch_grad)
+    else:
+        ulps = np.abs(got - torch_grad) / np.spacing(np.abs(torch_grad))
+        assert ulps[~outside].max() <= 1.0
+    assert act.hard_swish.grad(dtype(-3.0)) == 0.0 and act.hard_swish.grad(dtype(3.0)) == 1.0
 
 
 # --------------------------------------------------------------------------- extreme inputs

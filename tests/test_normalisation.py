@@ -158,45 +158,32 @@ def test_random_weights_map_uses_second_moment() -> None:
 
 def test_random_weights_map_predicts_he_growth() -> None:
     """Does the pooled map predict the measured variance of a He-initialised SELU net?"""
-    st = norm.deep_stats_over_seeds("selu", "he", seeds=[0, 1], depth=24, width=128, n=128)
+    from course_utils.nets import deep_forward_stats
+
+    with norm.single_threaded_blas():
+        runs = [deep_forward_stats("selu", depth=24, width=128, init="he", n=128, seed=s) for s in (0, 1)]
     pred = norm.iterate_selu_map(0.0, 1.0, 24, tau=2.0, random_weights=True)[1:, 1]
-    ratio = np.median(st["var"], axis=0) / pred
+    ratio = np.median([run["var"] for run in runs], axis=0) / pred
     assert np.all(np.abs(np.log10(ratio)) < 0.5)
 
 
-def test_deep_stats_over_seeds_shapes_and_selu_normalisation() -> None:
-    """Does a LeCun SELU net stay near (0, 1), and do seeds give different runs?"""
-    st = norm.deep_stats_over_seeds("selu", "lecun", seeds=[0, 1, 2], depth=16, width=128, n=128)
-    assert st["mean"].shape == st["var"].shape == (3, 16)
-    assert np.abs(st["mean"]).max() < 0.1 and np.abs(st["var"] - 1).max() < 0.2
-    assert not np.array_equal(st["var"][0], st["var"][1])
-    again = norm.deep_stats_over_seeds("selu", "lecun", seeds=[0, 1, 2], depth=16, width=128, n=128)
-    np.testing.assert_array_equal(st["var"], again["var"])  # seeded: same numbers every run
-
-
-def test_deep_stats_over_seeds_input_statistics() -> None:
-    """Are input_mean and input_std applied to the input (first layer sees variance ~ 34)?"""
-    st = norm.deep_stats_over_seeds(
-        "identity", "lecun", seeds=[0], depth=1, width=256, n=256, input_mean=3.0, input_std=5.0
-    )
-    assert 25 < st["var"][0, 0] < 45
-    with pytest.raises(ValueError, match="seeds"):
-        norm.deep_stats_over_seeds("selu", "lecun", seeds=[])
-
-
-def test_mlp_layer_stats_dropout_versus_alpha_dropout() -> None:
+def test_alpha_dropout_keeps_the_fixed_point_and_dropout_does_not() -> None:
     """Does ordinary dropout inflate the variance of a SELU net while alpha dropout keeps ~1?"""
     from course_utils.nets import MLP
+
+    def hidden_variances(net: MLP, X: np.ndarray, train: bool) -> np.ndarray:
+        with norm.single_threaded_blas():
+            net.forward(X, train=train, record=True)
+        return np.array([A.var() for A in net.record.hidden_activations])
 
     X = np.random.default_rng(0).standard_normal((256, 128))
     plain = MLP([128] * 33 + [1], "selu", init="lecun", dropout=0.1, seed=0)
     alpha = MLP([128] * 33 + [1], "selu", init="lecun", alpha_dropout=0.1, seed=0)
-    v_plain = norm.mlp_layer_stats(plain, X, train=True)["var"]
-    v_alpha = norm.mlp_layer_stats(alpha, X, train=True)["var"]
+    v_plain, v_alpha = hidden_variances(plain, X, True), hidden_variances(alpha, X, True)
     assert v_plain.shape == v_alpha.shape == (32,)
     assert abs(np.median(v_alpha[-8:]) - 1) < 0.15 < abs(np.median(v_plain[-8:]) - 1)
     # evaluation mode applies no dropout: both nets then behave like a plain SELU net
-    assert abs(norm.mlp_layer_stats(plain, X)["var"][-1] - 1) < 0.3
+    assert abs(hidden_variances(plain, X, False)[-1] - 1) < 0.3
 
 
 def test_single_threaded_blas_is_transparent() -> None:
