@@ -59,6 +59,7 @@ def check(values, prose):
     assert values["fair_gap"] < 0.015 < values["single_gap"]
     assert fair["sigmoid"] >= max(fair.values()) - 0.003  # among the highest means
     prose.quotes(f"Their means span {values['fair_gap']:.3f}")
+    prose.quotes(f"the eight means span only {values['fair_gap']:.3f}")
     prose.quotes(f"the means span {values['single_gap']:.3f}")
     prose.quotes(f"has one of the highest means ({_acc(fair['sigmoid'])})")
     prose.quotes(f"sigmoid looks last**: {_acc(single['sigmoid'])}")
@@ -69,8 +70,7 @@ def check(values, prose):
         f"{_acc(by_rate[1.0])} at lr 1"
     )
     assert abs(fair["ReLU"] - fair["Leaky ReLU"]) < 0.002
-    assert _acc(fair["ReLU"]) == _acc(fair["Leaky ReLU"])
-    prose.quotes(f"**ReLU and Leaky ReLU** tie as well ({_acc(fair['ReLU'])} each)")
+    prose.quotes(f"tie as well (ReLU {_acc(fair['ReLU'])}, Leaky ReLU {_acc(fair['Leaky ReLU'])})")
     rows = {row[0]: dict(zip(values["fair.columns"], row, strict=True)) for row in values["fair.rows"]}
     assert rows["ReLU"]["dead units"] == 0.0 and rows["Leaky ReLU"]["dead units"] == 0.0
     assert all(rows[label]["lr"] == chosen[label] for label in LABELS)
@@ -98,14 +98,15 @@ def check(values, prose):
     by_mean = values["by_mean"]
     assert by_mean[0] == "sigmoid" and set(by_mean[-2:]) == {"SELU", "ELU"}  # "roughly the other way"
     deep, deep_chosen = values["deep_acc"], values["deep_chosen"]
-    assert values["deep_tied"] == ["tanh"] and max(deep, key=deep.get) == "tanh"
+    assert "tanh" in values["deep_tied"] and "sigmoid" not in values["deep_tied"]
+    assert max(deep, key=deep.get) == "tanh" and deep["ReLU"] < deep["tanh"] - 0.005
     assert values["deep_gap"] > 0.015
     assert deep_chosen["ReLU"] == lrs[0]  # "its chosen rate is the grid's smallest"
     prose.quotes(
         f"sigmoid's best mean, {_acc(deep['sigmoid'])}, is {values['deep_gap']:.3f} below tanh's "
         f"{_acc(deep['tanh'])}"
     )
-    prose.quotes(f"ReLU ({_acc(deep['ReLU'])}) also falls short of it")
+    prose.quotes(f"ReLU's mean ({_acc(deep['ReLU'])}) is below tanh's too")
 
     # 7.5: properties (the lesson shows the table; the set equalities live here)
     assert set(values["monotonic"]) == {"sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu"}
