@@ -649,8 +649,8 @@ class Grid:
     >>> for lr, losses in ((0.1, (0.3, 0.5)), (1.0, (0.2, 0.4))):
     ...     for seed, v in enumerate(losses):
     ...         grid.add("ReLU", lr, seed, Trial((1.0,), (v,), 0.9 + v / 10, v))
-    >>> grid.val_loss("ReLU", 1.0), grid.best_rate("ReLU")
-    (0.30000000000000004, 1.0)
+    >>> round(grid.val_loss("ReLU", 1.0), 3), grid.best_rate("ReLU")
+    (0.3, 1.0)
     """
 
     def __init__(self) -> None:
