@@ -1,4 +1,4 @@
-"""Tests of the capstone experiment runner and of the lesson-6/7 helpers and sliders."""
+"""Tests of the capstone: data splits, result containers and runner; the lesson-6/7 helpers and sliders."""
 
 from __future__ import annotations
 
@@ -11,13 +11,19 @@ from course_utils import capstone
 from course_utils.activations import ACTIVATIONS, softmax
 from course_utils.capstone import (
     CANDIDATES,
+    LEARNING_RATES,
     Candidate,
     ExperimentConfig,
     ExperimentResult,
+    Grid,
     Run,
     Table,
+    Trial,
     candidate,
     format_range,
+    load_splits,
+    plot_accuracy_ranges,
+    plot_rate_sweep,
     properties_table,
     run_experiment,
 )
@@ -51,6 +57,147 @@ def test_are_candidates_hashable_with_their_params():
     c = Candidate("Leaky 0.2", "leaky_relu", params=(("negative_slope", 0.2),))
     assert c.params_dict == {"negative_slope": 0.2}
     assert hash(c) == hash(Candidate("Leaky 0.2", "leaky_relu", params=(("negative_slope", 0.2),)))
+
+
+# ----------------------------------------------------------------------------- data splits
+@pytest.fixture(scope="module")
+def splits():
+    return load_splits()
+
+
+def test_are_the_three_parts_disjoint_and_complete(splits):
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    assert splits.sizes() == (1010, 337, 450)
+    raw = sk_load_digits().data
+    parts = np.vstack([splits.X_train, splits.X_val, splits.X_test])
+    assert parts.shape == (1797, 64) and len(np.unique(parts.round(9), axis=0)) == len(np.unique(raw, axis=0))
+
+
+def test_is_the_test_part_the_one_load_digits_holds_out(splits):
+    from course_utils.datasets import load_digits
+
+    _X_train, _X_test, _y_train, y_test = load_digits()
+    assert np.array_equal(splits.y_test, y_test)
+
+
+def test_is_every_split_stratified(splits):
+    share = np.bincount(splits.y_train) / len(splits.y_train)
+    for y in (splits.y_val, splits.y_test):
+        assert np.allclose(np.bincount(y) / len(y), share, atol=0.01)
+
+
+def test_is_standardisation_fitted_on_the_training_part_only(splits):
+    assert np.allclose(splits.X_train.mean(axis=0), 0, atol=1e-12)
+    assert not np.allclose(splits.X_val.mean(axis=0), 0, atol=1e-3)  # the validation part is not refitted
+
+
+def test_do_load_splits_reject_bad_arguments():
+    bad = {"test_size": 0, "val_size": 1.5, "seed": -1}
+    for name, value in bad.items():
+        with pytest.raises(ValueError, match=name):
+            load_splits(**{name: value})
+
+
+def test_does_another_seed_give_another_validation_part(splits):
+    assert not np.array_equal(load_splits(seed=1).y_val, splits.y_val)
+
+
+# ----------------------------------------------------------------------------- the grid
+def _grid() -> Grid:
+    """A hand-made grid: 'A' best at lr 1, 'B' diverges at lr 1, both seeds 0 and 1."""
+    grid = Grid()
+    numbers = {  # (label, lr): [(val loss, test accuracy) per seed]
+        ("A", 0.1): [(0.30, 0.90), (0.32, 0.92)],
+        ("A", 1.0): [(0.20, 0.95), (0.22, 0.97)],
+        ("B", 0.1): [(0.25, 0.93), (0.27, 0.96)],
+        ("B", 1.0): [(0.10, 0.50), (float("nan"), 0.10)],
+    }
+    for (label, lr), per_seed in numbers.items():
+        for seed, (val, acc) in enumerate(per_seed):
+            grid.add(label, lr, seed, Trial((1.0, 0.5), (0.6, val), acc, val, dead_fraction=0.25 * seed))
+    return grid
+
+
+def test_is_a_run_with_a_non_finite_loss_diverged_and_never_chosen():
+    grid = _grid()
+    assert grid.at("B", 1.0)[1].diverged and grid.at("B", 1.0)[1].final_val_loss == float("inf")
+    assert grid.val_loss("B", 1.0) == float("inf")
+    assert grid.best_rate("B") == 0.1 and grid.best_rate("A") == 1.0
+
+
+def test_does_the_grid_average_over_seeds():
+    grid = _grid()
+    assert np.isclose(grid.val_loss("A", 1.0), 0.21)
+    assert np.allclose(grid.test_accuracy("A", 1.0), [0.95, 0.97])
+    assert grid.labels == ["A", "B"] and grid.rates("A") == [0.1, 1.0]
+    with pytest.raises(KeyError, match="lr"):
+        grid.at("A", 0.3)
+
+
+def test_does_a_tie_on_validation_loss_pick_the_smaller_rate():
+    grid = Grid()
+    for lr in (0.3, 0.1):
+        grid.add("A", lr, 0, Trial((1.0,), (0.2,), 0.9, 0.2))
+    assert grid.best_rate("A") == 0.1
+
+
+def test_does_the_results_table_report_mean_and_range_at_each_rate():
+    grid = _grid()
+    table = grid.table({"A": 1.0, "B": 0.1}, inits={"A": "he", "B": "xavier"})
+    assert table.columns[:4] == ["activation", "init", "lr", "val loss"]
+    row = table.row("A")
+    assert row["lr"] == 1.0 and np.isclose(row["test acc"], 0.96)
+    assert (row["min"], row["max"], row["seeds"]) == (0.95, 0.97, 2) and row["dead units"] == 0.125
+    assert table.row("B")["lr"] == 0.1
+    assert grid.table(0.1).column("lr") == [0.1, 0.1] and "init" not in grid.table(0.1).columns
+
+
+def test_does_the_rate_table_show_every_rate_and_a_blown_up_loss_compactly():
+    grid = _grid()
+    grid.add("C", 0.1, 0, Trial((1.0,), (1e200,), 0.1, 1e200))
+    table = grid.rate_table("val_loss")
+    assert table.columns == ["activation", "lr 0.1", "lr 1"]
+    assert table.row("C")["lr 1"] is None and "1e+200" in str(table)
+    assert np.isclose(grid.rate_table("test_accuracy").row("A")["lr 1"], 0.96)
+    with pytest.raises(ValueError, match="value"):
+        grid.rate_table("accuracy")
+
+
+def test_is_a_set_up_tied_when_its_seed_range_reaches_the_best_ones():
+    grid = _grid()
+    assert grid.tied_with_best({"A": 1.0, "B": 0.1}) == ["A", "B"]  # B's best seed 0.96 >= A's worst 0.95
+    assert grid.tied_with_best(1.0) == ["A"]  # B at lr 1 reaches 0.50 at best
+
+
+def test_does_a_subset_share_the_trials():
+    grid = _grid()
+    sub = grid.subset(["B"])
+    assert sub.labels == ["B"] and sub.at("B", 0.1)[0] is grid.at("B", 0.1)[0]
+    sub.add("C", 0.1, 0, Trial((1.0,), (0.2,), 0.9, 0.2))
+    assert "C" not in grid.labels
+
+
+def test_do_the_plot_helpers_draw_one_line_or_bar_per_set_up():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    grid = _grid()
+    fig, (ax1, ax2) = plt.subplots(1, 2)
+    plot_rate_sweep(grid, ax=ax1)
+    labels = [line.get_label() for line in ax1.get_lines()]
+    assert [label for label in labels if not label.startswith("_")] == ["A", "B"]
+    assert ax1.get_xscale() == "log"
+    plot_accuracy_ranges(grid, {"own": {"A": 1.0, "B": 0.1}, "lr 0.1": 0.1}, ax=ax2)
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["A", "B"] and len(ax2.containers) == 2
+    plt.close(fig)
+
+
+def test_is_the_learning_rate_grid_ascending_in_steps_of_about_three():
+    steps = np.diff(np.log10(LEARNING_RATES))
+    assert np.all(steps > 0.4) and np.all(steps < 0.6)
 
 
 # ----------------------------------------------------------------------------- runs
