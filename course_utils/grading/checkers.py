@@ -16,7 +16,6 @@ when :mod:`course_utils.grading` is imported. Known wrong answers are declared a
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,17 +36,20 @@ from .compare import (
     compare_number,
     compare_sympy,
     describe_mismatch,
+    digits_tolerance,
     find_mismatch,
     fmt,
+    is_library_function,
     matches,
     normalise_choice,
     require_function,
     shape_problem,
     silences_warnings,
+    uses_any,
     warning_problem,
     with_context,
 )
-from .result import Fail
+from .result import Fail, GradingSignal
 
 CheckerFn = Callable[[Any], tuple[str, str]]
 
@@ -173,6 +175,11 @@ def elementwise_checker(
     stability_advice: str = "",
     infinity_note: bool = False,
     random_points: int = 40,
+    arg: str = "x",
+    relative_inputs: Sequence[float] = (),
+    relative_atol: float = 0.0,
+    relative_mistakes: Sequence[Mistake] = (),
+    relative_advice: str = "",
 ) -> CheckerFn:
     """A checker for a function applied elementwise to NumPy arrays.
 
@@ -210,6 +217,19 @@ def elementwise_checker(
         After a pass, mention (without failing) when ``±inf`` does not give the limits.
     random_points : int
         How many seeded uniform random points between the grid's ends join the grid.
+    arg : str
+        The argument's name in messages (``"t"`` gives "At t = -1.0 ...").
+    relative_inputs : sequence of float
+        Inputs where the values must agree to rtol 1e-7 *relatively*, however small they are
+        (absolute ``relative_atol`` only below it): "relative means relative, also for tiny
+        values". Checked last, after the stability stages.
+    relative_mistakes : sequence of Mistake
+        Known forms that are stable but lose relative accuracy there.
+    relative_advice : str
+        Appended to a relative-accuracy failure that matches no mistake.
+
+    Every call goes through :func:`~course_utils.grading.compare.call`, which also fails an
+    answer that modifies its input array.
     """
     base = np.asarray(DEFAULT_GRID if grid is None else grid, dtype=np.float64)
     if random_points and base.size:
@@ -243,22 +263,14 @@ def elementwise_checker(
             if bad.any():
                 value = got[bad][0]
                 return (
-                    f"At x = {fmt(point)} your function returned {fmt(value)}; any value between "
+                    f"At {arg} = {fmt(point)} your function returned {fmt(value)}; any value between "
                     f"{fmt(low)} and {fmt(high)} is accepted there, but not that."
                 )
         return None
 
     def evaluate(f: Callable[..., Any], x: np.ndarray, desc: str) -> tuple[np.ndarray, Any]:
-        original = x.copy()
         run = call(f, x, call_desc=desc)
-        got = as_array(run.value)
-        if not np.array_equal(x, original, equal_nan=True):
-            raise Fail(
-                "Your function changed its input array in place (e.g. `x[x < 0] = 0`), which "
-                "corrupts the caller's data. Work on a new array: np.where(...), np.maximum(...) "
-                "or x = np.array(x, dtype=float) first."
-            )
-        return got, run
+        return as_array(run.value), run
 
     def checker(answer: Any) -> tuple[str, str]:
         f = require_function(answer, signature=signature)
@@ -279,7 +291,7 @@ def elementwise_checker(
                 ((out[~accept], msg) for out, msg in _safe_outputs(all_mistakes, base)),
                 expected[~accept],
             )
-            detail = kink_message(base, got) or describe_mismatch(mismatch, x=base)
+            detail = kink_message(base, got) or describe_mismatch(mismatch, x=base, arg=arg)
             warn = warning_problem(run)
             extra = f"\n{warn}" if warn and not np.all(np.isfinite(got)) else ""
             raise Fail(f"{known}\n{detail}{extra}" if known else f"{detail}{extra}")
@@ -303,6 +315,7 @@ def elementwise_checker(
             x=x2,
             context="for a 2-D input of shape (3, 4),",
             accept=kink_accept(x2, got2),
+            arg=arg,
         )
         checked = f"{base.size} points and a 2-D input"
         # (3, 4) extreme inputs
@@ -314,6 +327,17 @@ def elementwise_checker(
                 f, reference, np.array(FLOAT32_INPUTS, dtype=np.float32), 1e-5, STABLE_ATOL, stability_advice
             )
             checked += ", and on extreme inputs (±710, ±1e4, float32 limits) without warnings or NaN"
+        if len(relative_inputs):
+            _check_relative(
+                f,
+                reference,
+                np.asarray(relative_inputs, dtype=np.float64),
+                relative_atol,
+                relative_mistakes,
+                relative_advice,
+                arg,
+            )
+            checked += ", to a relative 1e-7 even where the values are tiny"
         message = f"Correct! Your {name} agrees with the reference on {checked}."
         if infinity_note:
             note = _infinity_note(f, reference, name)
@@ -376,11 +400,40 @@ def _check_stable(
 
 
 def _uses_where(f: Any) -> bool:
-    """Whether the source of ``f`` mentions ``where`` (for the np.where-evaluates-both note)."""
-    try:
-        return "where" in inspect.getsource(f)
-    except (OSError, TypeError):
-        return False
+    """Whether the student's source of ``f`` uses ``where`` (for the np.where-evaluates-both note)."""
+    return bool(uses_any(f, {"where"}))
+
+
+def _check_relative(
+    f: Callable[..., Any],
+    reference: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    atol: float,
+    mistakes: Sequence[Mistake],
+    advice: str,
+    arg: str,
+) -> None:
+    """Fail unless ``f`` agrees with ``reference`` to a relative 1e-7 on ``x`` (tiny values too)."""
+    expected = reference(x)
+    got = as_array(call(f, x.copy(), call_desc=f"with {arg} = {fmt(x)}").value)
+    problem = shape_problem(got, x.shape)
+    if problem:
+        raise Fail(problem)
+    mismatch = find_mismatch(got, expected, rtol=STABLE_RTOL, atol=atol)
+    if mismatch is None:
+        return
+    known = _mistake_for(got, _safe_outputs(mistakes, x), expected)
+    if known:
+        raise Fail(known)
+    with np.errstate(all="ignore"):
+        rel = abs(mismatch.got - mismatch.expected) / abs(mismatch.expected) if mismatch.expected else np.inf
+    at = fmt(x[mismatch.index]) if x.ndim else fmt(x)
+    message = (
+        f"Not accurate for tiny values: at {arg} = {at} your function returned {fmt(mismatch.got)}, "
+        f"expected {fmt(mismatch.expected)} — a relative error of {rel:.1e}, and the exercise "
+        "asks for a relative 1e-7 also where the value is tiny (relative means relative)."
+    )
+    raise Fail(f"{message} {advice}" if advice else message)
 
 
 def _infinity_note(
@@ -464,19 +517,26 @@ def number_checker(
     *,
     rtol: float = DEFAULT_RTOL,
     atol: float = 0.0,
+    digits: int | None = None,
     mistakes: Sequence[Mistake] = (),
     near_rtol: float = 1e-3,
     what: str = "your answer",
+    explain: Callable[[float], str | None] | None = None,
 ) -> CheckerFn:
     """A checker for a single number (``mistakes``: ``Mistake(value_or_callable, message)``).
 
     Mistakes are recognised within ``near_rtol`` (relative), and an answer that close to the
-    right value gets "close, but not precise enough".
+    right value gets "close, but not precise enough". When the statement asks for ``digits``
+    significant digits, any correctly rounded answer passes and a wrong last digit fails
+    (:func:`~course_utils.grading.compare.digits_tolerance`). ``explain(value)`` says what is
+    wrong with any other value (a violated property, a counterexample), never the answer.
 
     Examples
     --------
     >>> checker = number_checker(0.5)
     >>> checker(0.5000000001)[0]
+    'passed'
+    >>> number_checker(0.02033487220923927, digits=6)(0.0203349)[0]
     'passed'
     """
 
@@ -488,11 +548,18 @@ def number_checker(
             target,
             rtol=rtol,
             atol=atol,
+            digits=digits,
             what=what,
             mistakes=[(float(_value(m.func)), m.message) for m in mistakes],
             near_rtol=near_rtol,
+            explain=explain,
         )
-        return "passed", f"Correct! {fmt(value)} is right (to a relative tolerance of {rtol:.0e})."
+        precision = (
+            f"to the {digits} significant digits asked"
+            if digits
+            else f"to a relative tolerance of {rtol:.0e}"
+        )
+        return "passed", f"Correct! {fmt(value)} is right ({precision})."
 
     return checker
 
@@ -503,6 +570,7 @@ def sequence_checker(
     names: Sequence[str],
     rtol: float = DEFAULT_RTOL,
     atol: float = 0.0,
+    digits: int | None = None,
     mistakes: Sequence[Mistake] = (),
     near_rtol: float = 1e-3,
 ) -> CheckerFn:
@@ -510,12 +578,14 @@ def sequence_checker(
 
     A swapped pair is recognised automatically; ``mistakes`` hold whole wrong sequences.
     An entry within ``near_rtol`` of the right value is reported as "not precise enough".
+    With ``digits``, each entry correctly rounded to that many significant digits passes.
     """
 
     def checker(answer: Any) -> tuple[str, str]:
         values = as_sequence(answer, length=len(names), names=names)
         target = [float(v) for v in _value(expected)]
-        close = [abs(v - t) <= atol + rtol * abs(t) for v, t in zip(values, target, strict=False)]
+        limits = [digits_tolerance(t, digits) if digits else atol + rtol * abs(t) for t in target]
+        close = [abs(v - t) <= max(lim, atol) for v, t, lim in zip(values, target, limits, strict=False)]
         if all(close):
             return "passed", f"Correct! ({', '.join(names)}) = ({', '.join(fmt(v) for v in values)})."
         for mistake in mistakes:
@@ -527,6 +597,11 @@ def sequence_checker(
                 f"The order is swapped: the answer must be ({names[0]}, {names[1]}), you gave "
                 f"({names[1]}, {names[0]})."
             )
+        asked = (
+            f"the exercise asks for at least {digits} significant digits"
+            if digits
+            else f"needs at most {rtol:.0e}"
+        )
         problems = []
         for name, v, t, ok in zip(names, values, target, close, strict=False):
             if ok:
@@ -535,7 +610,7 @@ def sequence_checker(
             if rel <= near_rtol:
                 problems.append(
                     f"{name} = {fmt(v)} is close but not precise enough (relative error {rel:.1e}; "
-                    f"needs at most {rtol:.0e}): keep all the digits, or compute it"
+                    f"{asked}): keep all the digits (or round correctly), or compute it"
                 )
             else:
                 problems.append(f"{name} = {fmt(v)} is not correct")
@@ -614,6 +689,121 @@ def sympy_checker(
     return checker
 
 
+# ----------------------------------------------------------------------------- rules of a statement
+LIBRARY_FUNCTION_MESSAGE = (
+    "Your answer is a ready-made library function ({name}), not a function you wrote: this "
+    "exercise asks you to write it yourself. Define it with `def` in your notebook."
+)
+
+
+def enforce_source_rules(
+    answer: Any,
+    *,
+    forbidden: Mapping[str, str],
+    rule: str,
+    required: Mapping[str, str] | None = None,
+) -> None:
+    """Fail an answer that breaks a rule its statement states about *how* it is written.
+
+    The student's source is read only through
+    :func:`~course_utils.grading.compare.student_source` and parsed with :mod:`ast`; a
+    library function passed directly (``hat = np.abs``) fails too
+    (:func:`~course_utils.grading.compare.is_library_function`).
+
+    Parameters
+    ----------
+    answer : callable
+        The student's function.
+    forbidden : mapping of str to str
+        Name used in the source (``"abs"``, ``"maximum"``, ``"scipy"``) -> how the message
+        shows it (``"np.abs"``).
+    rule : str
+        The statement's rule in plain words, ending the message.
+    required : mapping of str to str, optional
+        Names of which at least one must appear (any of them) -> how the message shows it;
+        matched on whole identifiers and on their ``_``-separated parts.
+
+    Raises
+    ------
+    Fail
+        Naming the forbidden names found, or the missing required one.
+    """
+    from .compare import source_names, student_source
+
+    if is_library_function(answer):
+        label = getattr(answer, "__qualname__", None) or getattr(answer, "__name__", None)
+        module = getattr(answer, "__module__", None)
+        name = type(answer).__name__
+        if isinstance(module, str) and isinstance(label, str):
+            name = f"{module}.{label}"
+        raise Fail(f"{LIBRARY_FUNCTION_MESSAGE.format(name=name)} {rule}")
+    used = uses_any(answer, forbidden)
+    if used:
+        shown = ", ".join(dict.fromkeys(forbidden[name] for name in used))
+        raise Fail(f"Your function uses {shown}, which this exercise rules out. {rule}")
+    if required:
+        source = student_source(answer) or ""
+        names = source_names(source)
+        parts = {part.lower() for name in names for part in name.replace(".", "_").split("_")}
+        if not any(req.lower() in parts for req in required):
+            shown = " or ".join(dict.fromkeys(required.values()))
+            raise Fail(
+                f"Your function does not use {shown}, which this exercise asks you to build on. {rule}"
+            )
+
+
+def with_source_rules(
+    checker: CheckerFn,
+    *,
+    forbidden: Mapping[str, str],
+    rule: str,
+    signature: str,
+    required: Mapping[str, str] | None = None,
+) -> CheckerFn:
+    """``checker`` preceded by :func:`enforce_source_rules` (after the type check)."""
+
+    def ruled(answer: Any) -> tuple[str, str]:
+        require_function(answer, signature=signature)
+        enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required)
+        return checker(answer)
+
+    return ruled
+
+
+def reuse_note(answer: Any, helpers: Mapping[str, str]) -> str | None:
+    """A note when the student's function calls one of their own earlier answers.
+
+    ``helpers`` maps an answer name (``"softmax_stable"``) to its exercise id. A bug in the
+    helper then fails this exercise too; the note says so and which check to run first.
+    """
+    used = uses_any(answer, helpers)
+    if not used:
+        return None
+    name = used[0]
+    return (
+        f"Your function calls your own `{name}` from an earlier exercise. If "
+        f"check({helpers[name]!r}, {name}) does not pass yet, fix that first: this failure may "
+        "come from it."
+    )
+
+
+def noting_reuse(checker: CheckerFn, helpers: Mapping[str, str]) -> CheckerFn:
+    """``checker`` whose failure and error messages end with :func:`reuse_note` when it applies."""
+
+    def noted(answer: Any) -> tuple[str, str]:
+        try:
+            return checker(answer)
+        except GradingSignal as signal:
+            if signal.status in ("failed", "error"):
+                note = reuse_note(answer, helpers) if callable(answer) else None
+                if note:
+                    signal.message = f"{signal.message}\n{note}"
+            raise
+
+    noted.__doc__ = checker.__doc__
+    return noted
+
+
 __all__ = [
     "DEFAULT_GRID",
     "EXTREME_INPUTS",
@@ -623,8 +813,12 @@ __all__ = [
     "activation_grad",
     "choice_checker",
     "elementwise_checker",
+    "enforce_source_rules",
     "function_checker",
+    "noting_reuse",
     "number_checker",
+    "reuse_note",
     "sequence_checker",
     "sympy_checker",
+    "with_source_rules",
 ]
