@@ -490,7 +490,7 @@ SILENCING_MESSAGE = (
     "then no warning needs silencing."
 )
 
-_LIBRARY_ROOTS = frozenset(
+LIBRARY_ROOTS = frozenset(
     {
         "numpy",
         "scipy",
@@ -566,7 +566,7 @@ def is_library_function(func: Any) -> bool:
     module = getattr(func, "__module__", None)
     if not isinstance(module, str):
         module = getattr(type(func), "__module__", "") or ""
-    if module.split(".")[0] in _LIBRARY_ROOTS:
+    if module.split(".")[0] in LIBRARY_ROOTS:
         return True
     return student_source(func) is None
 
