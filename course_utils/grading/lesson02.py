@@ -91,7 +91,15 @@ register(
 
 
 SIGMOID_RELATIVE_INPUTS: tuple[float, ...] = (
-    -25.0, -30.0, -36.0, -37.0, -40.0, -100.0, -300.0, -700.0, -708.0,
+    -25.0,
+    -30.0,
+    -36.0,
+    -37.0,
+    -40.0,
+    -100.0,
+    -300.0,
+    -700.0,
+    -708.0,
 )
 """Inputs where ``sigmoid_stable`` must agree to a relative 1e-7 although σ(x) is tiny."""
 
@@ -121,8 +129,7 @@ def _sigmoid_stable_checker() -> Any:
             ),
         ),
         stability_advice=(
-            "exp(−x) is astronomically large for x ≪ 0, even though σ(x) itself is tiny. "
-            "See {section}."
+            "exp(−x) is astronomically large for x ≪ 0, even though σ(x) itself is tiny. See {section}."
         ),
         relative_inputs=SIGMOID_RELATIVE_INPUTS,
         relative_atol=_TINY,
@@ -214,8 +221,7 @@ register(
             ),
         ),
         explain=lambda value: (
-            f"σ'({value:.6g}) = {_sigmoid_prime(value):.6g}, not 0.001 to the six significant "
-            "digits asked."
+            f"σ'({value:.6g}) = {_sigmoid_prime(value):.6g}, not 0.001 to the six significant digits asked."
         ),
     ),
     hints=(
@@ -265,8 +271,7 @@ register(
     hints=(
         "Backpropagating through a sigmoid layer multiplies the gradient by the layer's weights "
         "and by the factor σ'(z) ≤ 1/4; this exercise looks at that factor alone.",
-        "You need the smallest whole L with (1/4)^L < 1e-6; logarithms turn that into a bound "
-        "on L.",
+        "You need the smallest whole L with (1/4)^L < 1e-6; logarithms turn that into a bound on L.",
     ),
 )
 
