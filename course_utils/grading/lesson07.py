@@ -197,7 +197,7 @@ def _not_monotonic_counterexample(name: str) -> str:
     low = int(np.argmin(y))
     a, b = float(x[0]), float(x[low])
     return (
-        f"{name} is not monotonic: {name}({a:g}) = {float(y[0]):.3g} is larger than "
+        f"Not monotonic: {name} — {name}({a:g}) = {float(y[0]):.3g} is larger than "
         f"{name}({b:.2f}) = {float(y[low]):.3g} although {a:g} < {b:.2f} — it dips below 0 and "
         "rises again."
     )
