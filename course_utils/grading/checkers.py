@@ -782,13 +782,24 @@ def with_source_rules(
     rule: str,
     signature: str,
     required: Mapping[str, str] | None = None,
+    after_values: bool = False,
 ) -> CheckerFn:
-    """``checker`` preceded by :func:`enforce_source_rules` (after the type check)."""
+    """``checker`` with :func:`enforce_source_rules` applied (after the type check).
+
+    By default the rule is checked first, so an answer with the right values that breaks it
+    fails on the rule. With ``after_values`` the values are judged first (so a wrong answer
+    gets the value checker's diagnosis of its mistake) and the rule only for an answer whose
+    values are right.
+    """
 
     def ruled(answer: Any) -> tuple[str, str]:
         require_function(answer, signature=signature)
+        if not after_values:
+            enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required)
+            return checker(answer)
+        outcome = checker(answer)
         enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required)
-        return checker(answer)
+        return outcome
 
     return ruled
 

@@ -34,6 +34,7 @@ from .checkers import (
     elementwise_checker,
     number_checker,
     sympy_checker,
+    with_source_rules,
 )
 from .registry import register
 
@@ -281,14 +282,9 @@ def _tanh_grad_from_output(t: np.ndarray) -> np.ndarray:
     return 1.0 - np.asarray(t, dtype=np.float64) ** 2
 
 
-register(
-    id="tanh_grad_from_output",
-    lesson="02",
-    answer_name="tanh_grad_from_output",
-    kind="function",
-    title="tanh' computed from the forward output t = tanh(x), as backpropagation does",
-    section="2.1",
-    checker=elementwise_checker(
+def _tanh_grad_values() -> Any:
+    """The value checker of ``tanh_grad_from_output`` (its rule is checked once values are right)."""
+    return elementwise_checker(
         _tanh_grad_from_output,
         name="tanh'",
         signature="tanh_grad_from_output(t)",
@@ -317,6 +313,32 @@ register(
                 "is flat there: its slope must be 0 at t = −1 and at t = 1, and the same for t and −t.",
             ),
         ),
+    )
+
+
+TANH_GRAD_FORBIDDEN: dict[str, str] = {
+    name: f"np.{name}" for name in ("tanh", "arctanh", "exp", "expm1", "cosh", "sinh", "log", "log1p")
+}
+"""What ``tanh_grad_from_output``'s statement rules out: recomputing tanh (or exp) from t."""
+
+TANH_GRAD_RULE = (
+    "The exercise asks for tanh' from the stored output t alone: no new tanh or exp (nor arctanh, "
+    "cosh, sinh or log to undo the forward pass)."
+)
+
+register(
+    id="tanh_grad_from_output",
+    lesson="02",
+    answer_name="tanh_grad_from_output",
+    kind="function",
+    title="tanh' computed from the forward output t = tanh(x), as backpropagation does",
+    section="2.1",
+    checker=with_source_rules(
+        _tanh_grad_values(),
+        forbidden=TANH_GRAD_FORBIDDEN,
+        rule=TANH_GRAD_RULE,
+        signature="tanh_grad_from_output(t)",
+        after_values=True,
     ),
     hints=(
         "The input is the output t of the forward pass, not x.",
