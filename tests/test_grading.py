@@ -304,7 +304,7 @@ WRONG = [
     ("softmax_jacobian", lambda s: [[0.0]], "failed", ["shape"]),
 ]
 
-REQUIRED = {  # COURSE.md's table: id -> (lesson, kind)
+REQUIRED = {  # the course's required exercise ids: id -> (lesson, kind)
     "linear_collapse": ("01", "function"),
     "sigmoid_stable": ("02", "function"),
     "sigmoid_grad_symbolic": ("02", "sympy"),
@@ -326,7 +326,7 @@ def _has_words(message: str, words: list[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------- the records
 def test_every_required_exercise_is_registered_with_the_course_md_lesson_and_kind():
-    """Does the registry hold COURSE.md's 12 required ids, in the right lesson and kind?"""
+    """Does the registry hold the 12 required ids, in the right lesson and kind?"""
     assert grading.LOAD_ERRORS == {}
     for exercise_id, (lesson, kind) in REQUIRED.items():
         record = EXERCISES[exercise_id]
@@ -335,7 +335,7 @@ def test_every_required_exercise_is_registered_with_the_course_md_lesson_and_kin
 
 
 def test_lesson_01_has_its_fixed_set_in_notebook_order():
-    """Does lesson 01 have exactly the API.md set, with its answer names, in order?"""
+    """Does lesson 01 have exactly its fixed set, with its answer names, in order?"""
     records = exercises_for_lesson("01")
     assert [(r.id, r.answer_name, r.kind) for r in records[:4]] == [
         ("linear_collapse", "collapse", "function"),

@@ -712,3 +712,65 @@ def test_source_is_read_through_one_helper_and_parsed_with_ast():
     assert is_library_function(np.abs) and is_library_function(sc.log_softmax)
     assert is_library_function(act.celu) and is_library_function(functools.partial(hat_ok))
     assert not is_library_function(hat_ok) and not is_library_function(lambda x: x)
+
+
+def test_tanh_grad_from_output_enforces_no_new_tanh_or_exp():
+    """Does an answer with right values that recomputes tanh from t fail on the stated rule?"""
+
+    def with_an_exp(t):
+        return (1 - t**2) * np.exp(0.0)  # right values, but an exp the statement rules out
+
+    result = check("tanh_grad_from_output", with_an_exp)
+    assert result.status == "failed" and "rules out" in result.message, result.message
+    again = check("tanh_grad_from_output", lambda t: 1 - np.tanh(t) ** 2)
+    assert "tanh again" in again.message  # a wrong answer still gets its own diagnosis first
+
+
+# ----------------------------------------------------------------------------- statements and judges agree
+def _statements() -> dict[str, str]:
+    """Exercise id -> the markdown of its statement in the solution notebooks."""
+    import pathlib
+
+    from course_utils.notebooks import read_notebook
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "solutions"
+    found: dict[str, str] = {}
+    for path in sorted(root.glob("0*.ipynb")):
+        for cell in read_notebook(path).cells:
+            if cell.cell_type != "markdown" or not cell.source.startswith("## "):
+                continue
+            heading = cell.source.splitlines()[0]
+            for exercise_id in EXERCISES:
+                if f"`{exercise_id}`" in heading:
+                    found[exercise_id] = cell.source
+    return found
+
+
+def test_every_array_function_statement_states_the_input_rule():
+    """Does every statement of a function exercise taking arrays say its input must stay unchanged?"""
+    statements = _statements()
+    assert set(statements) == set(EXERCISES)
+    missing = [eid for eid in RIGHT_FUNCTIONS if "must not modify its input" not in statements[eid]]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "text"),
+    [
+        ("saturation_threshold", "six\nsignificant digits"),
+        ("selu_layer_moments", "6 significant digits"),
+        ("gelu_sigmoid_error", "6 significant digits"),
+        ("entropy_at_temperature", "6 significant digits"),
+        ("swish_minimum", "7 significant digits"),
+        ("mish_minimum", "7 significant digits"),
+        ("selu_constants", "relative tolerance of 1e-9"),
+        ("sigmoid_stable", "relative also where σ(x) is tiny"),
+        ("relu_hat", "`np.where`"),
+        ("tanh_grad_from_output", "the check reads your code"),
+        ("celu_from_elu", "A ready-made CELU"),
+        ("log_softmax_stable", "no SciPy"),
+    ],
+)
+def test_each_statement_says_what_its_judge_enforces(exercise_id, text):
+    """Does each statement state the precision or rule that its checker enforces (tested above)?"""
+    assert text in _statements()[exercise_id]

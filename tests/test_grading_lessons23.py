@@ -134,7 +134,7 @@ def test_tanh_grad_from_output_blank_function():
 # ----------------------------------------------------------------------------- leaky_relu_grad
 @pytest.mark.parametrize("at_zero", [0.01, 0.5, 1.0])
 def test_leaky_relu_grad_accepts_any_value_in_range_at_zero(at_zero):
-    """Is any value in [0.01, 1] accepted at the kink, as COURSE.md allows for ReLU′?"""
+    """Is any value in [0.01, 1] accepted at the kink, as for ReLU′ (any value in [0, 1])?"""
 
     def leaky_relu_grad(x):
         x = np.asarray(x, dtype=float)
