@@ -774,3 +774,38 @@ def test_every_array_function_statement_states_the_input_rule():
 def test_each_statement_says_what_its_judge_enforces(exercise_id, text):
     """Does each statement state the precision or rule that its checker enforces (tested above)?"""
     assert text in _statements()[exercise_id]
+
+
+def test_a_stand_in_for_a_sandboxed_function_supplies_its_source():
+    """Can an object forwarding calls to a sandboxed kernel be judged, rules included?"""
+
+    class Proxy:
+        """Calls a function elsewhere; declares the submitted source (as the class grader will)."""
+
+        def __init__(self, func, source):
+            self._func = func
+            self.__student_source__ = source
+
+        def __call__(self, *args, **kwargs):
+            return self._func(*args, **kwargs)
+
+    good = Proxy(hat_ok, "def hat(x):\n    return relu(x + 1) - 2 * relu(x) + relu(x - 1)\n")
+    assert check("relu_hat", good).passed
+    cheat = Proxy(hat_maximum, "def hat(x):\n    return np.maximum(0, 1 - np.abs(x))\n")
+    assert "rules out" in check("relu_hat", cheat).message
+    library = Proxy(sc.log_softmax, None)
+    assert "ready-made library function" in check("log_softmax_stable", library).message
+    silenced = Proxy(
+        sigmoid_naive, "def s(x):\n    with np.errstate(all='ignore'):\n        return 1/(1+np.exp(-x))\n"
+    )
+    assert "silences" in check("sigmoid_stable", silenced).message
+    assert (
+        "changed its input array"
+        in check("softmax_stable", Proxy(softmax_in_place, "def f(x, axis=-1): ...")).message
+    )
+
+    def helper_reuse(x, T):
+        return softmax_stable(x / T)
+
+    reuse = Proxy(helper_reuse, "def softmax_temperature(x, T):\n    return softmax_stable(x / T)\n")
+    assert "your own `softmax_stable`" in check("softmax_temperature", reuse).message

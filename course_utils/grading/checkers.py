@@ -25,7 +25,6 @@ import numpy as np
 from .compare import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
-    LIBRARY_ROOTS,
     SILENCING_MESSAGE,
     STABLE_ATOL,
     STABLE_RTOL,
@@ -40,7 +39,7 @@ from .compare import (
     digits_tolerance,
     find_mismatch,
     fmt,
-    is_library_function,
+    function_origin,
     matches,
     normalise_choice,
     require_function,
@@ -736,9 +735,10 @@ def enforce_source_rules(
     Fail
         Naming the forbidden names found, or the missing required one.
     """
-    if is_library_function(answer):
-        if student_source(answer) is not None or not _plain_function(answer):
-            raise Fail(f"{LIBRARY_FUNCTION_MESSAGE.format(name=_qualified_name(answer))} {rule}")
+    origin = function_origin(answer)
+    if origin == "library":
+        raise Fail(f"{LIBRARY_FUNCTION_MESSAGE.format(name=_qualified_name(answer))} {rule}")
+    if origin == "unreadable":
         raise Fail(
             "The source of your function cannot be read, so this exercise's rule cannot be "
             "checked: define the function with `def` in a notebook cell (or a .py file) and run "
@@ -757,14 +757,6 @@ def enforce_source_rules(
             raise Fail(
                 f"Your function does not use {shown}, which this exercise asks you to build on. {rule}"
             )
-
-
-def _plain_function(func: Any) -> bool:
-    import inspect
-
-    module = getattr(func, "__module__", None)
-    root = module.split(".")[0] if isinstance(module, str) else ""
-    return inspect.isfunction(func) and root not in LIBRARY_ROOTS
 
 
 def _qualified_name(func: Any) -> str:

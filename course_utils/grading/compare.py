@@ -523,15 +523,15 @@ def student_source(func: Any) -> str | None:
     library and of ``course_utils`` (and ufuncs, builtins, ``functools.partial`` objects …)
     have no student source.
 
-    An object standing in for the student's function may carry the submitted source itself,
-    as a string attribute ``__student_source__``; that text is then returned unread.
+    An object standing in for the student's function (the class grader's proxy to a
+    sandboxed kernel) declares the submitted source itself: a non-function object with an
+    attribute ``__student_source__`` holding the source (a ``str``), or None when the
+    submitted answer is not the student's own code. That declaration is used as it is.
     """
     import inspect
 
-    supplied = getattr(type(func), "__student_source__", None)
-    if supplied is None:
-        supplied = getattr(func, "__student_source__", None) if not inspect.isfunction(func) else None
-    if isinstance(supplied, str):
+    declared, supplied = _declared_source(func)
+    if declared:
         return supplied
     if not (inspect.isfunction(func) or inspect.ismethod(func)):
         return None
@@ -554,21 +554,47 @@ def student_source(func: Any) -> str | None:
         return None
 
 
-def is_library_function(func: Any) -> bool:
-    """Whether ``func`` is someone else's function rather than the student's own code.
+def _declared_source(func: Any) -> tuple[bool, str | None]:
+    """(True, source or None) for a stand-in declaring ``__student_source__``, else (False, None).
 
-    True for a function of a library or of ``course_utils`` passed directly (``hat =
-    np.abs``, ``log_softmax_stable = scipy.special.log_softmax``, ``celu_from_elu =
-    act.celu``), for ufuncs, builtins, registry records and ``functools.partial`` objects —
-    anything whose module is a known library or whose source is not the student's
-    (:func:`student_source` is None).
+    Plain functions never count: a student cannot vouch for their own function this way.
     """
+    import inspect
+
+    if inspect.isfunction(func) or inspect.ismethod(func) or not hasattr(func, "__student_source__"):
+        return False, None
+    supplied = getattr(func, "__student_source__", None)
+    return True, supplied if isinstance(supplied, str) else None
+
+
+def function_origin(func: Any) -> str:
+    """Where ``func`` comes from: ``"student"``, ``"library"`` or ``"unreadable"``.
+
+    ``"library"``: a function of a library or of ``course_utils`` passed directly (``hat =
+    np.abs``, ``log_softmax_stable = scipy.special.log_softmax``, ``celu_from_elu =
+    act.celu``), a ufunc, builtin, registry record or ``functools.partial`` object — its
+    module is a known library, or it is no plain function and has no student source.
+    ``"unreadable"``: a plain function of the student's module whose source cannot be read
+    (e.g. typed at an interactive prompt without a notebook). ``"student"``: the rest.
+    """
+    import inspect
+
+    declared, supplied = _declared_source(func)
+    if declared:
+        return "student" if supplied is not None else "library"
     module = getattr(func, "__module__", None)
     if not isinstance(module, str):
         module = getattr(type(func), "__module__", "") or ""
     if module.split(".")[0] in LIBRARY_ROOTS:
-        return True
-    return student_source(func) is None
+        return "library"
+    if student_source(func) is not None:
+        return "student"
+    return "unreadable" if inspect.isfunction(func) else "library"
+
+
+def is_library_function(func: Any) -> bool:
+    """Whether ``func`` is not the student's own readable code (see :func:`function_origin`)."""
+    return function_origin(func) != "student"
 
 
 def source_names(source: str) -> set[str]:
