@@ -809,3 +809,28 @@ def test_a_stand_in_for_a_sandboxed_function_supplies_its_source():
 
     reuse = Proxy(helper_reuse, "def softmax_temperature(x, T):\n    return softmax_stable(x / T)\n")
     assert "your own `softmax_stable`" in check("softmax_temperature", reuse).message
+
+
+def hat_own_relu_lambda(x):
+    relu = lambda z: np.maximum(z, 0.0)  # noqa: E731 - a student's own ReLU
+    return relu(x + 1) - 2 * relu(x) + relu(x - 1)
+
+
+def hat_own_relu_def(x):
+    def my_relu(z):
+        return np.where(z > 0, z, 0.0)
+
+    return my_relu(x + 1) - 2 * my_relu(x) + my_relu(x - 1)
+
+
+def hat_disguised(x):
+    relu = lambda z: np.maximum(0, 1 - np.abs(z))  # noqa: E731 - the hat itself, named relu
+    return relu(x)
+
+
+def test_a_hat_may_define_its_own_relu_but_not_hide_the_hat_behind_the_name():
+    """Is a ReLU helper written with np.maximum or np.where accepted, and a disguised hat not?"""
+    assert check("relu_hat", hat_own_relu_lambda).passed
+    assert check("relu_hat", hat_own_relu_def).passed
+    result = check("relu_hat", hat_disguised)
+    assert result.status == "failed" and "rules out" in result.message

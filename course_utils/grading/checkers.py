@@ -709,6 +709,7 @@ def enforce_source_rules(
     forbidden: Mapping[str, str],
     rule: str,
     required: Mapping[str, str] | None = None,
+    helpers: Callable[[str, Any], bool] | None = None,
 ) -> None:
     """Fail an answer that breaks a rule its statement states about *how* it is written.
 
@@ -729,6 +730,9 @@ def enforce_source_rules(
     required : mapping of str to str, optional
         Names of which at least one must appear (any of them) -> how the message shows it;
         matched on whole identifiers and on their ``_``-separated parts.
+    helpers : callable, optional
+        Names of helpers the answer may define inside itself with forbidden means (their
+        bodies are not read; see :func:`~course_utils.grading.compare.source_names`).
 
     Raises
     ------
@@ -744,7 +748,7 @@ def enforce_source_rules(
             "checked: define the function with `def` in a notebook cell (or a .py file) and run "
             f"that cell. {rule}"
         )
-    used = uses_any(answer, forbidden)
+    used = uses_any(answer, forbidden, helpers=helpers)
     if used:
         shown = ", ".join(dict.fromkeys(forbidden[name] for name in used))
         raise Fail(f"Your function uses {shown}, which this exercise rules out. {rule}")
@@ -775,6 +779,7 @@ def with_source_rules(
     signature: str,
     required: Mapping[str, str] | None = None,
     after_values: bool = False,
+    helpers: Callable[[str, Any], bool] | None = None,
 ) -> CheckerFn:
     """``checker`` with :func:`enforce_source_rules` applied (after the type check).
 
@@ -787,10 +792,10 @@ def with_source_rules(
     def ruled(answer: Any) -> tuple[str, str]:
         require_function(answer, signature=signature)
         if not after_values:
-            enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required)
+            enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required, helpers=helpers)
             return checker(answer)
         outcome = checker(answer)
-        enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required)
+        enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required, helpers=helpers)
         return outcome
 
     return ruled

@@ -597,17 +597,30 @@ def is_library_function(func: Any) -> bool:
     return function_origin(func) != "student"
 
 
-def source_names(source: str) -> set[str]:
+def source_names(source: str, *, helpers: Callable[[str, Any], bool] | None = None) -> set[str]:
     """Every name the code uses: identifiers, attribute names, dotted chains, imported
     modules and names, and short string constants (for ``get("celu")``).
 
     Parsed with :mod:`ast`; the source of a lambda cut out of a longer line (which does not
     parse alone) is narrowed to the lambda, and as a last resort read token by token.
 
+    Parameters
+    ----------
+    source : str
+        The student's code.
+    helpers : callable, optional
+        ``helpers(name, node)`` is True for a helper the student may define *inside* the
+        answer with otherwise forbidden means (e.g. their own ``relu``): ``node`` is the nested
+        ``ast.FunctionDef`` or the ``ast.Lambda`` bound to ``name``. The bodies of such
+        helpers are skipped (the helper's own name is still reported).
+
     Examples
     --------
     >>> sorted(source_names("def f(x): return np.maximum(0, 1 - abs(x))"))
     ['0', '1', 'abs', 'f', 'maximum', 'np', 'np.maximum', 'x']
+    >>> code = "def hat(x): relu = lambda z: np.maximum(z, 0); return relu(x)"
+    >>> "maximum" in source_names(code, helpers=lambda name, node: name == "relu")
+    False
     """
     import ast
     import textwrap
@@ -621,7 +634,7 @@ def source_names(source: str) -> set[str]:
     if tree is None:
         return _token_names(text)
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _walk_skipping_helpers(tree, helpers):
         if isinstance(node, ast.Name):
             names.add(node.id)
         elif isinstance(node, ast.Attribute):
@@ -645,6 +658,28 @@ def source_names(source: str) -> set[str]:
             if len(text_value) <= 40:
                 names.add(text_value)
     return names
+
+
+def _walk_skipping_helpers(tree: Any, helpers: Callable[[str, Any], bool] | None) -> Iterable[Any]:
+    """``ast.walk(tree)`` without the bodies of the nested helpers ``helpers`` allows."""
+    import ast
+
+    if helpers is None:
+        yield from ast.walk(tree)
+        return
+    outermost = next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda))), None)
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.FunctionDef) and node is not outermost and helpers(node.name, node):
+            continue
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if targets and all(helpers(t, node.value) for t in targets):
+                stack.extend(node.targets)
+                continue
+        stack.extend(ast.iter_child_nodes(node))
 
 
 def _dotted(node: Any) -> str | None:
@@ -703,17 +738,20 @@ def _token_names(text: str) -> set[str]:
     return names
 
 
-def uses_any(func: Any, forbidden: Iterable[str]) -> list[str]:
+def uses_any(
+    func: Any, forbidden: Iterable[str], *, helpers: Callable[[str, Any], bool] | None = None
+) -> list[str]:
     """The names of ``forbidden`` that the student's source of ``func`` uses (sorted).
 
     A dotted entry (``"scipy.special"``) matches that chain; a plain one (``"abs"``) matches
     the identifier, attribute or imported name, whatever the module prefix (``np.abs``,
     ``numpy.abs``, ``from numpy import abs``). Empty when there is no student source.
+    ``helpers``: see :func:`source_names`.
     """
     source = student_source(func)
     if source is None:
         return []
-    names = source_names(source)
+    names = source_names(source, helpers=helpers)
     return sorted(name for name in set(forbidden) if name in names)
 
 

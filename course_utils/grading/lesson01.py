@@ -236,8 +236,63 @@ HAT_FORBIDDEN: dict[str, str] = {
 
 HAT_RULE = (
     "Build the hat only from shifted ReLUs `relu(x - c)` and arithmetic: no np.abs, np.maximum, "
-    "np.minimum, np.clip or np.where (nor their cousins such as abs, np.absolute or np.select)."
+    "np.minimum, np.clip or np.where (nor their cousins such as abs, np.absolute or np.select), "
+    "except inside a `relu` helper of your own."
 )
+
+
+def _is_relu_helper(name: str, node: Any) -> bool:
+    """Whether a helper defined inside the hat is a ReLU of its own, written in one of the
+    usual ways: ``np.maximum(z, 0)`` (either order, or ``np.fmax``), ``np.clip(z, 0, None)``,
+    ``np.where(z > 0, z, 0)`` or ``z * (z > 0)`` — nothing else may hide behind the name."""
+    import ast
+
+    if "relu" not in name.lower():
+        return False
+    args = node.args.args
+    if len(args) != 1 or node.args.vararg or node.args.kwarg:
+        return False
+    z = args[0].arg
+    if isinstance(node, ast.Lambda):
+        body = node.body
+    elif len(node.body) == 1 and isinstance(node.body[0], ast.Return) and node.body[0].value is not None:
+        body = node.body[0].value
+    else:
+        return False
+
+    def is_z(n: Any) -> bool:
+        return isinstance(n, ast.Name) and n.id == z
+
+    def is_zero(n: Any) -> bool:
+        return isinstance(n, ast.Constant) and n.value in (0, 0.0) and not isinstance(n.value, bool)
+
+    def is_none(n: Any) -> bool:
+        return isinstance(n, ast.Constant) and n.value is None
+
+    def is_z_positive(n: Any) -> bool:
+        return (
+            isinstance(n, ast.Compare)
+            and is_z(n.left)
+            and len(n.ops) == 1
+            and isinstance(n.ops[0], (ast.Gt, ast.GtE))
+            and is_zero(n.comparators[0])
+        )
+
+    if isinstance(body, ast.BinOp) and isinstance(body.op, ast.Mult):
+        return (is_z(body.left) and is_z_positive(body.right)) or (
+            is_z(body.right) and is_z_positive(body.left)
+        )
+    if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Attribute) and not body.keywords):
+        return False
+    called, a = body.func.attr, body.args
+    if called in ("maximum", "fmax") and len(a) == 2:
+        return (is_z(a[0]) and is_zero(a[1])) or (is_zero(a[0]) and is_z(a[1]))
+    if called == "clip" and len(a) == 3:
+        return is_z(a[0]) and is_zero(a[1]) and is_none(a[2])
+    if called == "where" and len(a) == 3:
+        return is_z_positive(a[0]) and is_z(a[1]) and is_zero(a[2])
+    return False
+
 
 register(
     id="relu_hat",
@@ -269,6 +324,7 @@ register(
         forbidden=HAT_FORBIDDEN,
         rule=HAT_RULE,
         signature="hat(x)",
+        helpers=_is_relu_helper,
     ),
     hints=(
         "A sum of shifted ReLUs is piecewise linear; each relu(x − c) adds its coefficient to "
