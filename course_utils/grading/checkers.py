@@ -764,11 +764,16 @@ def enforce_source_rules(
 
 
 def _qualified_name(func: Any) -> str:
+    """``scipy.special.log_softmax``-like name of a library function, for messages."""
     label = getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
     module = getattr(func, "__module__", None)
     if isinstance(module, str) and isinstance(label, str):
         return f"{module}.{label}"
-    return type(func).__name__
+    record = getattr(func, "name", None)  # a registry record: course_utils.activations celu
+    kind = type(func)
+    if isinstance(record, str):
+        return f"{kind.__module__} {record}"
+    return f"{kind.__module__}.{kind.__name__}"
 
 
 def with_source_rules(
