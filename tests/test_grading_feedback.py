@@ -834,3 +834,11 @@ def test_a_hat_may_define_its_own_relu_but_not_hide_the_hat_behind_the_name():
     assert check("relu_hat", hat_own_relu_def).passed
     result = check("relu_hat", hat_disguised)
     assert result.status == "failed" and "rules out" in result.message
+
+
+def test_wrong_selu_constants_are_shown_what_they_give():
+    """Does a wrong (alpha, lam) get the two conditions evaluated with it, not the constants?"""
+    message = check("selu_constants", (1.5, 1.1)).message
+    assert "E[selu(z)] = " in message and "E[selu(z)²] = " in message and "0 and 1" in message
+    assert "1.6732" not in message and "1.0507" not in message
+    assert "cannot be negative" in check("selu_layer_moments", (0.5, -1.0)).message

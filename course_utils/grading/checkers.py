@@ -580,12 +580,15 @@ def sequence_checker(
     digits: int | None = None,
     mistakes: Sequence[Mistake] = (),
     near_rtol: float = 1e-3,
+    explain: Callable[[list[float]], str | None] | None = None,
 ) -> CheckerFn:
     """A checker for a fixed-length sequence of numbers (list, tuple or 1-D array).
 
     A swapped pair is recognised automatically; ``mistakes`` hold whole wrong sequences.
     An entry within ``near_rtol`` of the right value is reported as "not precise enough".
     With ``digits``, each entry correctly rounded to that many significant digits passes.
+    ``explain(values)`` says what property the values violate (never the answer), added to
+    the message when some entry is plainly wrong.
     """
 
     def checker(answer: Any) -> tuple[str, str]:
@@ -623,7 +626,9 @@ def sequence_checker(
                 problems.append(f"{name} = {fmt(v)} is not correct")
         right = [n for n, ok in zip(names, close, strict=False) if ok]
         tail = f" ({', '.join(right)} is right.)" if right else ""
-        raise Fail("; ".join(problems) + "." + tail)
+        detail = explain(values) if explain and any(p.endswith("is not correct") for p in problems) else None
+        more = f" {detail}" if detail else ""
+        raise Fail("; ".join(problems) + "." + tail + more)
 
     return checker
 

@@ -166,6 +166,26 @@ def _selu_constants() -> tuple[float, float]:
     return SELU_ALPHA, SELU_SCALE
 
 
+def _selu_moments_n01(alpha: float, lam: float) -> tuple[float, float]:
+    """E[selu(z)] and E[selu(z)²] for z ~ N(0, 1) with the given α and λ (closed forms)."""
+    from scipy.special import ndtr
+
+    mean = lam * (1.0 / np.sqrt(2.0 * np.pi) + alpha * (np.exp(0.5) * ndtr(-1.0) - 0.5))
+    second = lam**2 * (
+        0.5 + alpha**2 * (np.exp(2.0) * ndtr(-2.0) - 2.0 * np.exp(0.5) * ndtr(-1.0) + 0.5)
+    )
+    return float(mean), float(second)
+
+
+def _selu_constants_explain(values: list[float]) -> str:
+    """The two conditions checked with the student's α and λ: what they give instead of 0 and 1."""
+    mean, second = _selu_moments_n01(*values)
+    return (
+        f"With your alpha and lam, z ~ N(0, 1) gives E[selu(z)] = {mean:.4g} and "
+        f"E[selu(z)²] = {second:.4g}; the two conditions ask for 0 and 1."
+    )
+
+
 register(
     id="selu_constants",
     lesson="04",
@@ -177,6 +197,7 @@ register(
         _selu_constants,
         names=("alpha", "lam"),
         rtol=1e-9,
+        explain=_selu_constants_explain,
         mistakes=(
             Mistake(
                 lambda: (_selu_constants()[0] * _selu_constants()[1], _selu_constants()[1]),
@@ -218,6 +239,7 @@ register(
         _selu_moments_var2,
         names=("mean", "variance"),
         digits=6,
+        explain=lambda values: "A variance cannot be negative." if values[1] < 0 else None,
         mistakes=(
             Mistake(
                 lambda: (0.0, 1.0),

@@ -614,6 +614,16 @@ def _entropy(temperature: float) -> float:
 
 def _entropy_explain(value: float) -> str:
     """What is wrong with an entropy value: a violated bound, never the answer."""
+    return f"{_entropy_bound(value)} {_ENTROPY_REUSE_NOTE}"
+
+
+_ENTROPY_REUSE_NOTE = (
+    "(If you computed p with your own softmax_stable, make sure check('softmax_stable', "
+    "softmax_stable) passes first.)"
+)
+
+
+def _entropy_bound(value: float) -> str:
     if value < 0:
         return "an entropy cannot be negative: every term −p·log p is ≥ 0 for 0 < p ≤ 1."
     if value > np.log(len(ENTROPY_LOGITS)):
