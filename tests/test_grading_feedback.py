@@ -842,3 +842,19 @@ def test_wrong_selu_constants_are_shown_what_they_give():
     assert "E[selu(z)] = " in message and "E[selu(z)²] = " in message and "0 and 1" in message
     assert "1.6732" not in message and "1.0507" not in message
     assert "cannot be negative" in check("selu_layer_moments", (0.5, -1.0)).message
+
+
+def test_the_reuse_note_needs_a_call_not_the_functions_own_name():
+    """Is the note about a reused helper given only when the helper is called?"""
+
+    def log_softmax_stable(x, axis=-1):  # its own name, no helper called
+        return x - np.max(x, axis=axis, keepdims=True)
+
+    message = check("log_softmax_stable", log_softmax_stable).message
+    assert "your own" not in message, message
+
+
+def test_a_counterexample_of_a_parametrised_function_names_its_x():
+    """Does celu_from_elu's counterexample say at which x (not at which index) it is wrong?"""
+    message = check("celu_from_elu", lambda x, alpha: act.elu(x, alpha=alpha)).message
+    assert "At x = " in message and "index" not in message, message

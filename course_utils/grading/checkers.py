@@ -32,6 +32,7 @@ from .compare import (
     as_number,
     as_sequence,
     call,
+    calls_any,
     compare_arrays,
     compare_number,
     compare_sympy,
@@ -471,6 +472,7 @@ def function_checker(
     atol: float = DEFAULT_ATOL,
     mistakes: Sequence[Mistake] = (),
     pass_message: str = "",
+    x_of: Callable[..., Any] | None = None,
 ) -> CheckerFn:
     """A checker calling the student's function on each case and comparing with ``reference``.
 
@@ -486,6 +488,9 @@ def function_checker(
         ``describe(*case) -> str`` locating a case in messages, e.g. ``"for n_in = 64"``.
     mistakes : sequence of Mistake
         Known wrong answers with the reference's signature.
+    x_of : callable, optional
+        ``x_of(*case)`` gives the elementwise input of a case (same shape as the result), so a
+        counterexample reads "At x = -0.1 for alpha = 0.5 ..." instead of naming an index.
     """
 
     def checker(answer: Any) -> tuple[str, str]:
@@ -503,7 +508,9 @@ def function_checker(
                 continue
             known = _mistake_for(got, _safe_outputs(mistakes, *case), expected)
             detail = (
-                with_context(context, problem) if problem else describe_mismatch(mismatch, context=context)
+                with_context(context, problem)
+                if problem
+                else describe_mismatch(mismatch, context=context, x=x_of(*case) if x_of else None)
             )
             if expected.ndim == 0 and problem is None:
                 where = f"{context[:1].upper()}{context[1:]}"
@@ -817,7 +824,7 @@ def reuse_note(answer: Any, helpers: Mapping[str, str]) -> str | None:
     ``helpers`` maps an answer name (``"softmax_stable"``) to its exercise id. A bug in the
     helper then fails this exercise too; the note says so and which check to run first.
     """
-    used = uses_any(answer, helpers)
+    used = calls_any(answer, helpers)
     if not used:
         return None
     name = used[0]

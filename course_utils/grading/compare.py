@@ -738,6 +738,37 @@ def _token_names(text: str) -> set[str]:
     return names
 
 
+def calls_any(func: Any, names: Iterable[str]) -> list[str]:
+    """The names of ``names`` that the student's source of ``func`` *calls* (sorted).
+
+    Only calls count (``softmax_stable(x / T)``, ``mod.softmax_stable(x)``): not the
+    function's own ``def`` name, a parameter or a string. Empty when there is no source.
+    """
+    import ast
+    import textwrap
+
+    source = student_source(func)
+    if source is None:
+        return []
+    text = textwrap.dedent(source).strip()
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        tree = _parse_lambdas(text)
+    wanted = set(names)
+    if tree is None:
+        return sorted(n for n in wanted if f"{n}(" in text.replace(" (", "("))
+    called = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            target = node.func
+            if isinstance(target, ast.Name):
+                called.add(target.id)
+            elif isinstance(target, ast.Attribute):
+                called.add(target.attr)
+    return sorted(wanted & called)
+
+
 def uses_any(
     func: Any, forbidden: Iterable[str], *, helpers: Callable[[str, Any], bool] | None = None
 ) -> list[str]:

@@ -100,8 +100,8 @@ def check_linear_collapse(answer: Any) -> tuple[str, str]:
         if not matches(b, b_ref, rtol=1e-9, atol=1e-12):
             if matches(b, b2):
                 raise Fail(
-                    "b is only b2: the first layer's bias b1 also passes through the second layer, "
-                    f"so it contributes to b too ({desc})."
+                    "Your b is only b2: the first layer's bias b1 also passes through the second "
+                    f"layer, so it contributes to b too ({desc})."
                 )
             if b.shape == b_ref.shape and matches(b, b1 + b2) and not matches(b_ref, b1 + b2):
                 raise Fail(
@@ -109,7 +109,7 @@ def check_linear_collapse(answer: Any) -> tuple[str, str]:
                     f"it still has the second layer to pass through before it reaches y ({desc})."
                 )
             if b.shape == b_ref.shape and matches(b, W2 @ b1) and not matches(b_ref, W2 @ b1):
-                raise Fail(f"b is missing the second layer's own bias b2 ({desc}).")
+                raise Fail(f"Your b is missing the second layer's own bias b2 ({desc}).")
             if b.shape != b_ref.shape:
                 raise Fail(
                     f"b has shape {b.shape}; it must have one entry per output: shape ({k},) ({desc})."

@@ -57,6 +57,7 @@ _celu_values = function_checker(
     [(_GRID, a) for a in (1.0, 0.5, 2.0, 3.0)],
     signature="celu_from_elu(x, alpha)",
     describe=lambda x, a: f"for alpha = {a}",
+    x_of=lambda x, _: x,
     mistakes=(
         Mistake(
             _elu_with,
@@ -125,6 +126,7 @@ _elu_grad_alphas = function_checker(
     [(_GRID_NO_ZERO, a) for a in (0.5, 2.0)],
     signature="elu_grad(x, alpha)",
     describe=lambda x, a: f"for alpha = {a} (x ≠ 0)",
+    x_of=lambda x, _: x,
     mistakes=(
         Mistake(
             lambda x, a: np.asarray(activation_grad("elu")(x), dtype=np.float64),

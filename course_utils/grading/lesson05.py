@@ -200,6 +200,7 @@ register(
         [(np.arange(-80, 81) / 10.0, b) for b in (1.0, 2.0, 0.5, 0.0, 10.0)],
         signature="swish_grad(x, beta)",
         describe=lambda x, b: f"for beta = {b}",
+        x_of=lambda x, _: x,
         mistakes=(
             Mistake(
                 lambda x, b: _swish_value(x, b) + _sig(b * x) * (1.0 - _swish_value(x, b)),

@@ -55,8 +55,8 @@ _OVERFLOW_ADVICE = (
     "themselves are ordinary numbers. Softmax is shift-invariant: use that. See {section}."
 )
 
-_REUSED = {"softmax_stable": "softmax_stable", "log_softmax_stable": "log_softmax_stable"}
-"""Earlier answers of this notebook that later answers may call (answer name -> exercise id)."""
+_REUSED = {"softmax_stable": "softmax_stable"}
+"""The earlier answer of this notebook that later answers may call (answer name -> exercise id)."""
 
 
 def _softmax(x: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
