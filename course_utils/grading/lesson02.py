@@ -6,7 +6,7 @@
 | ``sigmoid_stable`` | ``sigmoid_stable`` | function on arrays, stable |
 | ``saturation_threshold`` | ``saturation_threshold`` | number: the x > 0 with σ'(x) = 1e-3 |
 | ``vanishing_depth`` | ``vanishing_depth`` | number: smallest L with 0.25**L < 1e-6 |
-| ``tanh_grad_from_output`` | ``tanh_grad_from_output`` | function ``t -> tanh'(x)`` for t = tanh(x), on arrays |
+| ``tanh_grad_from_output`` | ``tanh_grad_from_output`` | function ``t -> tanh'(x)``, t = tanh(x), arrays |
 
 Decisions for ``sigmoid_stable``: "stable" means no warning and no NaN on extreme finite inputs
 (±30 … ±1e4 in float64, up to ±3.4e38 in float32), and — as the statement says — agreement to a

@@ -6,7 +6,7 @@
 | ``softmax_jacobian`` | ``softmax_jacobian`` | function ``s -> (n, n)``: Jacobian from the output s |
 | ``softmax_temperature`` | ``softmax_temperature`` | function ``(x, T)`` along the last axis, stable |
 | ``log_softmax_stable`` | ``log_softmax_stable`` | function ``(x, axis=-1)``: stable log-softmax |
-| ``cross_entropy_grad`` | ``cross_entropy_grad`` | function ``(x, y)``: dL/dx of softmax cross-entropy, last axis |
+| ``cross_entropy_grad`` | ``cross_entropy_grad`` | function ``(x, y)``: dL/dx of softmax cross-entropy |
 | ``entropy_at_temperature`` | ``entropy_T2`` | number: entropy (nats) of the vocabulary at T = 2 |
 
 "Stable" means: no warning and no NaN on large logits (1000, ±710, ±1e4, float32 100), values
