@@ -120,13 +120,16 @@ class RemoteFunction:
         self.__name__ = self.__qualname__ = name if name.isidentifier() else answer_name
         module = info.get("module")
         self.__module__ = module if isinstance(module, str) else "__main__"
+        # The source the checkers read (compare.student_source): the kernel's claim when the
+        # submitted notebook holds it; any other function of the notebook is judged by all of
+        # the notebook's code; a function of another module is a library function (None).
         claimed = info.get("source")
         if isinstance(claimed, str) and claimed.strip() and claimed.strip() in notebook_code:
-            self.__course_source__ = claimed
+            self.__student_source__ = claimed
         elif self.__module__ == "__main__":
-            self.__course_source__ = notebook_code
+            self.__student_source__ = notebook_code
         else:
-            self.__course_source__ = None
+            self.__student_source__ = None
 
     def __repr__(self) -> str:
         return f"<function {self.__name__}>"

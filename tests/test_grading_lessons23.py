@@ -87,8 +87,8 @@ def test_vanishing_depth_accepts_ten(answer):
     ("answer", "words"),
     [
         (math.log(1e-6) / math.log(0.25), "whole number"),
-        (9, "Off by one"),
-        (20, "divides by 4"),
+        (9, "L = 9"),
+        (20, "1/4"),
         (11, "not correct"),
     ],
 )
@@ -111,7 +111,7 @@ def test_tanh_grad_from_output_accepts_one_minus_t_squared():
     [
         (lambda t: 1 - np.tanh(t) ** 2, "applied tanh again"),
         (lambda t: t * (1 - t), "sigmoid"),
-        (lambda t: 1 - t, "Square"),
+        (lambda t: 1 - t, "flat"),
         (lambda t: np.ones_like(t), "expected"),
     ],
 )
@@ -134,7 +134,7 @@ def test_tanh_grad_from_output_blank_function():
 # ----------------------------------------------------------------------------- leaky_relu_grad
 @pytest.mark.parametrize("at_zero", [0.01, 0.5, 1.0])
 def test_leaky_relu_grad_accepts_any_value_in_range_at_zero(at_zero):
-    """Is any value in [0.01, 1] accepted at the kink, as COURSE.md allows for ReLU′?"""
+    """Is any value in [0.01, 1] accepted at the kink, as for ReLU′ (any value in [0, 1])?"""
 
     def leaky_relu_grad(x):
         x = np.asarray(x, dtype=float)
@@ -196,7 +196,7 @@ def test_prelu_slope_grad_accepts_the_chain_rule_and_matches_finite_differences(
 @pytest.mark.parametrize(
     ("answer", "words"),
     [
-        (lambda x, g: np.sum(g * (x < 0)), "not 1"),
+        (lambda x, g: np.sum(g * (x < 0)), "as if d prelu/da were 1"),
         (lambda x, g: np.sum(g * x), "only where x < 0"),
         (lambda x, g: np.sum(g * np.maximum(x, 0)), "NEGATIVE"),
         (lambda x, g: np.sum(np.minimum(x, 0)), "chain rule"),

@@ -259,8 +259,8 @@ def test_a_source_claim_missing_from_the_notebook_is_not_trusted(tmp_path: Path)
         {"name": "f", "module": "__main__", "source": "def f(x):\n    return x\n"},
         "import numpy as np\nnp.seterr(all='ignore')\ndef f(x):\n    return 1/(1+np.exp(-x))\n",
     )
-    assert honest.__course_source__ == "def f(x):\n    return x\n"
-    assert "seterr" in forged.__course_source__
+    assert honest.__student_source__ == "def f(x):\n    return x\n"
+    assert "seterr" in forged.__student_source__
 
 
 def test_a_planted_symlink_is_not_followed(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ when :mod:`course_utils.grading` is imported. Known wrong answers are declared a
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,21 +32,27 @@ from .compare import (
     as_number,
     as_sequence,
     call,
+    calls_any,
     compare_arrays,
     compare_number,
     compare_sympy,
     describe_mismatch,
+    digits_tolerance,
     find_mismatch,
     fmt,
+    function_origin,
     matches,
     normalise_choice,
     require_function,
     shape_problem,
     silences_warnings,
+    source_names,
+    student_source,
+    uses_any,
     warning_problem,
     with_context,
 )
-from .result import Fail
+from .result import Fail, GradingSignal
 
 CheckerFn = Callable[[Any], tuple[str, str]]
 
@@ -173,6 +178,11 @@ def elementwise_checker(
     stability_advice: str = "",
     infinity_note: bool = False,
     random_points: int = 40,
+    arg: str = "x",
+    relative_inputs: Sequence[float] = (),
+    relative_atol: float = 0.0,
+    relative_mistakes: Sequence[Mistake] = (),
+    relative_advice: str = "",
 ) -> CheckerFn:
     """A checker for a function applied elementwise to NumPy arrays.
 
@@ -210,6 +220,19 @@ def elementwise_checker(
         After a pass, mention (without failing) when ``±inf`` does not give the limits.
     random_points : int
         How many seeded uniform random points between the grid's ends join the grid.
+    arg : str
+        The argument's name in messages (``"t"`` gives "At t = -1.0 ...").
+    relative_inputs : sequence of float
+        Inputs where the values must agree to rtol 1e-7 *relatively*, however small they are
+        (absolute ``relative_atol`` only below it): "relative means relative, also for tiny
+        values". Checked last, after the stability stages.
+    relative_mistakes : sequence of Mistake
+        Known forms that are stable but lose relative accuracy there.
+    relative_advice : str
+        Appended to a relative-accuracy failure that matches no mistake.
+
+    Every call goes through :func:`~course_utils.grading.compare.call`, which also fails an
+    answer that modifies its input array.
     """
     base = np.asarray(DEFAULT_GRID if grid is None else grid, dtype=np.float64)
     if random_points and base.size:
@@ -243,22 +266,14 @@ def elementwise_checker(
             if bad.any():
                 value = got[bad][0]
                 return (
-                    f"At x = {fmt(point)} your function returned {fmt(value)}; any value between "
+                    f"At {arg} = {fmt(point)} your function returned {fmt(value)}; any value between "
                     f"{fmt(low)} and {fmt(high)} is accepted there, but not that."
                 )
         return None
 
     def evaluate(f: Callable[..., Any], x: np.ndarray, desc: str) -> tuple[np.ndarray, Any]:
-        original = x.copy()
         run = call(f, x, call_desc=desc)
-        got = as_array(run.value)
-        if not np.array_equal(x, original, equal_nan=True):
-            raise Fail(
-                "Your function changed its input array in place (e.g. `x[x < 0] = 0`), which "
-                "corrupts the caller's data. Work on a new array: np.where(...), np.maximum(...) "
-                "or x = np.array(x, dtype=float) first."
-            )
-        return got, run
+        return as_array(run.value), run
 
     def checker(answer: Any) -> tuple[str, str]:
         f = require_function(answer, signature=signature)
@@ -279,7 +294,7 @@ def elementwise_checker(
                 ((out[~accept], msg) for out, msg in _safe_outputs(all_mistakes, base)),
                 expected[~accept],
             )
-            detail = kink_message(base, got) or describe_mismatch(mismatch, x=base)
+            detail = kink_message(base, got) or describe_mismatch(mismatch, x=base, arg=arg)
             warn = warning_problem(run)
             extra = f"\n{warn}" if warn and not np.all(np.isfinite(got)) else ""
             raise Fail(f"{known}\n{detail}{extra}" if known else f"{detail}{extra}")
@@ -303,6 +318,7 @@ def elementwise_checker(
             x=x2,
             context="for a 2-D input of shape (3, 4),",
             accept=kink_accept(x2, got2),
+            arg=arg,
         )
         checked = f"{base.size} points and a 2-D input"
         # (3, 4) extreme inputs
@@ -314,6 +330,17 @@ def elementwise_checker(
                 f, reference, np.array(FLOAT32_INPUTS, dtype=np.float32), 1e-5, STABLE_ATOL, stability_advice
             )
             checked += ", and on extreme inputs (±710, ±1e4, float32 limits) without warnings or NaN"
+        if len(relative_inputs):
+            _check_relative(
+                f,
+                reference,
+                np.asarray(relative_inputs, dtype=np.float64),
+                relative_atol,
+                relative_mistakes,
+                relative_advice,
+                arg,
+            )
+            checked += ", to a relative 1e-7 even where the values are tiny"
         message = f"Correct! Your {name} agrees with the reference on {checked}."
         if infinity_note:
             note = _infinity_note(f, reference, name)
@@ -376,11 +403,45 @@ def _check_stable(
 
 
 def _uses_where(f: Any) -> bool:
-    """Whether the source of ``f`` mentions ``where`` (for the np.where-evaluates-both note)."""
-    try:
-        return "where" in inspect.getsource(f)
-    except (OSError, TypeError):
-        return False
+    """Whether the student's source of ``f`` uses ``where`` (for the np.where-evaluates-both note)."""
+    return bool(uses_any(f, {"where"}))
+
+
+def _check_relative(
+    f: Callable[..., Any],
+    reference: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    atol: float,
+    mistakes: Sequence[Mistake],
+    advice: str,
+    arg: str,
+) -> None:
+    """Fail unless ``f`` agrees with ``reference`` to a relative 1e-7 on ``x`` (tiny values too)."""
+    expected = reference(x)
+    got = as_array(call(f, x.copy(), call_desc=f"with {arg} = {fmt(x)}").value)
+    problem = shape_problem(got, x.shape)
+    if problem:
+        raise Fail(problem)
+    mismatch = find_mismatch(got, expected, rtol=STABLE_RTOL, atol=atol)
+    if mismatch is None:
+        return
+    for output, message in _safe_outputs(mistakes, x):
+        candidate = np.asarray(output, dtype=np.float64)
+        if (
+            candidate.shape == got.shape
+            and find_mismatch(got, candidate, rtol=1e-9, atol=atol) is None
+            and find_mismatch(candidate, expected, rtol=STABLE_RTOL, atol=atol) is not None
+        ):
+            raise Fail(message)
+    with np.errstate(all="ignore"):
+        rel = abs(mismatch.got - mismatch.expected) / abs(mismatch.expected) if mismatch.expected else np.inf
+    at = fmt(x[mismatch.index]) if x.ndim else fmt(x)
+    message = (
+        f"Not accurate for tiny values: at {arg} = {at} your function returned {fmt(mismatch.got)}, "
+        f"expected {fmt(mismatch.expected)} — a relative error of {rel:.1e}, and the exercise "
+        "asks for a relative 1e-7 also where the value is tiny (relative means relative)."
+    )
+    raise Fail(f"{message} {advice}" if advice else message)
 
 
 def _infinity_note(
@@ -411,6 +472,7 @@ def function_checker(
     atol: float = DEFAULT_ATOL,
     mistakes: Sequence[Mistake] = (),
     pass_message: str = "",
+    x_of: Callable[..., Any] | None = None,
 ) -> CheckerFn:
     """A checker calling the student's function on each case and comparing with ``reference``.
 
@@ -426,6 +488,9 @@ def function_checker(
         ``describe(*case) -> str`` locating a case in messages, e.g. ``"for n_in = 64"``.
     mistakes : sequence of Mistake
         Known wrong answers with the reference's signature.
+    x_of : callable, optional
+        ``x_of(*case)`` gives the elementwise input of a case (same shape as the result), so a
+        counterexample reads "At x = -0.1 for alpha = 0.5 ..." instead of naming an index.
     """
 
     def checker(answer: Any) -> tuple[str, str]:
@@ -443,7 +508,9 @@ def function_checker(
                 continue
             known = _mistake_for(got, _safe_outputs(mistakes, *case), expected)
             detail = (
-                with_context(context, problem) if problem else describe_mismatch(mismatch, context=context)
+                with_context(context, problem)
+                if problem
+                else describe_mismatch(mismatch, context=context, x=x_of(*case) if x_of else None)
             )
             if expected.ndim == 0 and problem is None:
                 where = f"{context[:1].upper()}{context[1:]}"
@@ -464,19 +531,26 @@ def number_checker(
     *,
     rtol: float = DEFAULT_RTOL,
     atol: float = 0.0,
+    digits: int | None = None,
     mistakes: Sequence[Mistake] = (),
     near_rtol: float = 1e-3,
     what: str = "your answer",
+    explain: Callable[[float], str | None] | None = None,
 ) -> CheckerFn:
     """A checker for a single number (``mistakes``: ``Mistake(value_or_callable, message)``).
 
     Mistakes are recognised within ``near_rtol`` (relative), and an answer that close to the
-    right value gets "close, but not precise enough".
+    right value gets "close, but not precise enough". When the statement asks for ``digits``
+    significant digits, any correctly rounded answer passes and a wrong last digit fails
+    (:func:`~course_utils.grading.compare.digits_tolerance`). ``explain(value)`` says what is
+    wrong with any other value (a violated property, a counterexample), never the answer.
 
     Examples
     --------
     >>> checker = number_checker(0.5)
     >>> checker(0.5000000001)[0]
+    'passed'
+    >>> number_checker(0.02033487220923927, digits=6)(0.0203349)[0]
     'passed'
     """
 
@@ -488,11 +562,18 @@ def number_checker(
             target,
             rtol=rtol,
             atol=atol,
+            digits=digits,
             what=what,
             mistakes=[(float(_value(m.func)), m.message) for m in mistakes],
             near_rtol=near_rtol,
+            explain=explain,
         )
-        return "passed", f"Correct! {fmt(value)} is right (to a relative tolerance of {rtol:.0e})."
+        precision = (
+            f"to the {digits} significant digits asked"
+            if digits
+            else f"to a relative tolerance of {rtol:.0e}"
+        )
+        return "passed", f"Correct! {fmt(value)} is right ({precision})."
 
     return checker
 
@@ -503,19 +584,25 @@ def sequence_checker(
     names: Sequence[str],
     rtol: float = DEFAULT_RTOL,
     atol: float = 0.0,
+    digits: int | None = None,
     mistakes: Sequence[Mistake] = (),
     near_rtol: float = 1e-3,
+    explain: Callable[[list[float]], str | None] | None = None,
 ) -> CheckerFn:
     """A checker for a fixed-length sequence of numbers (list, tuple or 1-D array).
 
     A swapped pair is recognised automatically; ``mistakes`` hold whole wrong sequences.
     An entry within ``near_rtol`` of the right value is reported as "not precise enough".
+    With ``digits``, each entry correctly rounded to that many significant digits passes.
+    ``explain(values)`` says what property the values violate (never the answer), added to
+    the message when some entry is plainly wrong.
     """
 
     def checker(answer: Any) -> tuple[str, str]:
         values = as_sequence(answer, length=len(names), names=names)
         target = [float(v) for v in _value(expected)]
-        close = [abs(v - t) <= atol + rtol * abs(t) for v, t in zip(values, target, strict=False)]
+        limits = [digits_tolerance(t, digits) if digits else atol + rtol * abs(t) for t in target]
+        close = [abs(v - t) <= max(lim, atol) for v, t, lim in zip(values, target, limits, strict=False)]
         if all(close):
             return "passed", f"Correct! ({', '.join(names)}) = ({', '.join(fmt(v) for v in values)})."
         for mistake in mistakes:
@@ -527,6 +614,11 @@ def sequence_checker(
                 f"The order is swapped: the answer must be ({names[0]}, {names[1]}), you gave "
                 f"({names[1]}, {names[0]})."
             )
+        asked = (
+            f"the exercise asks for at least {digits} significant digits"
+            if digits
+            else f"needs at most {rtol:.0e}"
+        )
         problems = []
         for name, v, t, ok in zip(names, values, target, close, strict=False):
             if ok:
@@ -535,13 +627,15 @@ def sequence_checker(
             if rel <= near_rtol:
                 problems.append(
                     f"{name} = {fmt(v)} is close but not precise enough (relative error {rel:.1e}; "
-                    f"needs at most {rtol:.0e}): keep all the digits, or compute it"
+                    f"{asked}): keep all the digits (or round correctly), or compute it"
                 )
             else:
                 problems.append(f"{name} = {fmt(v)} is not correct")
         right = [n for n, ok in zip(names, close, strict=False) if ok]
         tail = f" ({', '.join(right)} is right.)" if right else ""
-        raise Fail("; ".join(problems) + "." + tail)
+        detail = explain(values) if explain and any(p.endswith("is not correct") for p in problems) else None
+        more = f" {detail}" if detail else ""
+        raise Fail("; ".join(problems) + "." + tail + more)
 
     return checker
 
@@ -614,6 +708,150 @@ def sympy_checker(
     return checker
 
 
+# ----------------------------------------------------------------------------- rules of a statement
+LIBRARY_FUNCTION_MESSAGE = (
+    "Your answer is a ready-made library function ({name}), not a function you wrote: this "
+    "exercise asks you to write it yourself. Define it with `def` in your notebook."
+)
+
+
+def enforce_source_rules(
+    answer: Any,
+    *,
+    forbidden: Mapping[str, str],
+    rule: str,
+    required: Mapping[str, str] | None = None,
+    helpers: Callable[[str, Any], bool] | None = None,
+) -> None:
+    """Fail an answer that breaks a rule its statement states about *how* it is written.
+
+    The student's source is read only through
+    :func:`~course_utils.grading.compare.student_source` and parsed with :mod:`ast`; a
+    library function passed directly (``hat = np.abs``) fails too
+    (:func:`~course_utils.grading.compare.is_library_function`).
+
+    Parameters
+    ----------
+    answer : callable
+        The student's function.
+    forbidden : mapping of str to str
+        Name used in the source (``"abs"``, ``"maximum"``, ``"scipy"``) -> how the message
+        shows it (``"np.abs"``).
+    rule : str
+        The statement's rule in plain words, ending the message.
+    required : mapping of str to str, optional
+        Names of which at least one must appear (any of them) -> how the message shows it;
+        matched on whole identifiers and on their ``_``-separated parts.
+    helpers : callable, optional
+        Names of helpers the answer may define inside itself with forbidden means (their
+        bodies are not read; see :func:`~course_utils.grading.compare.source_names`).
+
+    Raises
+    ------
+    Fail
+        Naming the forbidden names found, or the missing required one.
+    """
+    origin = function_origin(answer)
+    if origin == "library":
+        raise Fail(f"{LIBRARY_FUNCTION_MESSAGE.format(name=_qualified_name(answer))} {rule}")
+    if origin == "unreadable":
+        raise Fail(
+            "The source of your function cannot be read, so this exercise's rule cannot be "
+            "checked: define the function with `def` in a notebook cell (or a .py file) and run "
+            f"that cell. {rule}"
+        )
+    used = uses_any(answer, forbidden, helpers=helpers)
+    if used:
+        shown = ", ".join(dict.fromkeys(forbidden[name] for name in used))
+        raise Fail(f"Your function uses {shown}, which this exercise rules out. {rule}")
+    if required:
+        source = student_source(answer) or ""
+        names = source_names(source)
+        parts = {part.lower() for name in names for part in name.replace(".", "_").split("_")}
+        if not any(req.lower() in parts for req in required):
+            shown = " or ".join(dict.fromkeys(required.values()))
+            raise Fail(
+                f"Your function does not use {shown}, which this exercise asks you to build on. {rule}"
+            )
+
+
+def _qualified_name(func: Any) -> str:
+    """``scipy.special.log_softmax``-like name of a library function, for messages."""
+    label = getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
+    module = getattr(func, "__module__", None)
+    if isinstance(module, str) and isinstance(label, str):
+        return f"{module}.{label}"
+    record = getattr(func, "name", None)  # a registry record: course_utils.activations celu
+    kind = type(func)
+    if isinstance(record, str):
+        return f"{kind.__module__} {record}"
+    return f"{kind.__module__}.{kind.__name__}"
+
+
+def with_source_rules(
+    checker: CheckerFn,
+    *,
+    forbidden: Mapping[str, str],
+    rule: str,
+    signature: str,
+    required: Mapping[str, str] | None = None,
+    after_values: bool = False,
+    helpers: Callable[[str, Any], bool] | None = None,
+) -> CheckerFn:
+    """``checker`` with :func:`enforce_source_rules` applied (after the type check).
+
+    By default the rule is checked first, so an answer with the right values that breaks it
+    fails on the rule. With ``after_values`` the values are judged first (so a wrong answer
+    gets the value checker's diagnosis of its mistake) and the rule only for an answer whose
+    values are right.
+    """
+
+    def ruled(answer: Any) -> tuple[str, str]:
+        require_function(answer, signature=signature)
+        if not after_values:
+            enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required, helpers=helpers)
+            return checker(answer)
+        outcome = checker(answer)
+        enforce_source_rules(answer, forbidden=forbidden, rule=rule, required=required, helpers=helpers)
+        return outcome
+
+    return ruled
+
+
+def reuse_note(answer: Any, helpers: Mapping[str, str]) -> str | None:
+    """A note when the student's function calls one of their own earlier answers.
+
+    ``helpers`` maps an answer name (``"softmax_stable"``) to its exercise id. A bug in the
+    helper then fails this exercise too; the note says so and which check to run first.
+    """
+    used = calls_any(answer, helpers)
+    if not used:
+        return None
+    name = used[0]
+    return (
+        f"Your function calls your own `{name}` from an earlier exercise. If "
+        f"check({helpers[name]!r}, {name}) does not pass yet, fix that first: this failure may "
+        "come from it."
+    )
+
+
+def noting_reuse(checker: CheckerFn, helpers: Mapping[str, str]) -> CheckerFn:
+    """``checker`` whose failure and error messages end with :func:`reuse_note` when it applies."""
+
+    def noted(answer: Any) -> tuple[str, str]:
+        try:
+            return checker(answer)
+        except GradingSignal as signal:
+            if signal.status in ("failed", "error"):
+                note = reuse_note(answer, helpers) if callable(answer) else None
+                if note:
+                    signal.message = f"{signal.message}\n{note}"
+            raise
+
+    noted.__doc__ = checker.__doc__
+    return noted
+
+
 __all__ = [
     "DEFAULT_GRID",
     "EXTREME_INPUTS",
@@ -623,8 +861,12 @@ __all__ = [
     "activation_grad",
     "choice_checker",
     "elementwise_checker",
+    "enforce_source_rules",
     "function_checker",
+    "noting_reuse",
     "number_checker",
+    "reuse_note",
     "sequence_checker",
     "sympy_checker",
+    "with_source_rules",
 ]

@@ -26,14 +26,18 @@ from .result import Fail, NotAttempted, StudentError, WrongType
 from .timelimit import TimeLimitExceeded
 
 DEFAULT_RTOL = 1e-6
-"""Relative tolerance of every comparison unless the exercise asks for more (COURSE.md)."""
+"""Relative tolerance of every comparison unless the exercise asks for something else (an
+exercise asking for N significant digits accepts half a unit in the N-th digit instead; see
+:func:`digits_tolerance`)."""
 DEFAULT_ATOL = 1e-12
 """Absolute tolerance: values this close to the reference count as equal (matters near 0)."""
 STABLE_RTOL = 1e-7
-"""Agreement asked of a "stable" function on extreme inputs (COURSE.md)."""
+"""Agreement asked of a "stable" function on extreme inputs: no overflow, no warning, no NaN,
+and values within a relative 1e-7 (absolute 1e-12 near 0) of the reference."""
 STABLE_ATOL = 1e-12
 
 _GRADING_DIR = os.path.dirname(os.path.abspath(__file__))
+_STDLIB_DIR = os.path.dirname(os.path.abspath(os.__file__)) + os.sep
 
 SCALAR_ONLY_NOTE = (
     "Your function seems to work on single numbers only. It receives whole NumPy arrays: "
@@ -305,6 +309,15 @@ class Run:
         return f"{first.category.__name__}: {first.message}"
 
 
+INPUT_CHANGED_MESSAGE = (
+    "Your function changed its input array in place{where}: after the call the caller's array "
+    "holds different numbers (for example `x -= ...`, `x /= T` or `x[x < 0] = 0` write into the "
+    "caller's array). An answer must not modify its inputs: compute into a new array instead "
+    "(`x = x - m` makes a new array, `x -= m` does not)."
+)
+"""The one message for the one rule shared by every function exercise: inputs stay unchanged."""
+
+
 def call(
     func: Callable[..., Any],
     *args: Any,
@@ -312,14 +325,20 @@ def call(
     notes: Mapping[str, str] | None = None,
     **kwargs: Any,
 ) -> Run:
-    """Call the student's ``func(*args, **kwargs)``, recording warnings and translating errors.
+    """Call the student's ``func(*args, **kwargs)``: the only way a checker runs student code.
+
+    Records warnings, translates exceptions, and enforces the rule every function exercise
+    shares: **an answer must not modify its input arrays**. Every NumPy array among the
+    arguments is compared with a snapshot taken before the call; a change fails the answer
+    with :data:`INPUT_CHANGED_MESSAGE`, whatever the returned values.
 
     Parameters
     ----------
     func : callable
-        The student's function.
+        The student's function (or an object standing in for it whose ``__call__`` forwards
+        the arguments and copies in-place changes of argument arrays back).
     *args, **kwargs
-        Its arguments. Pass copies if the function could modify them.
+        Its arguments. Pass copies when the caller needs the originals afterwards.
     call_desc : str
         How the call looks, for messages, e.g. ``"when called with x = [1.0, 2.0]"``.
     notes : mapping of str to str, optional
@@ -337,7 +356,12 @@ def call(
     StudentError
         For any other exception, with its type, message, the student's line and a plain-words
         note for classic mistakes.
+    Fail
+        When the call changed one of its input arrays.
     """
+    snapshots = [
+        (arg, np.array(arg, copy=True)) for arg in (*args, *kwargs.values()) if isinstance(arg, np.ndarray)
+    ]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
@@ -349,7 +373,20 @@ def call(
                 raise
             except BaseException as exc:  # noqa: BLE001 - any student exception is reported
                 raise StudentError(explain_exception(exc, call_desc, notes), exc) from None
+    for arg, before in snapshots:
+        if not inputs_unchanged(arg, before):
+            where = f" ({call_desc})" if call_desc else ""
+            raise Fail(INPUT_CHANGED_MESSAGE.format(where=where))
     return Run(value, tuple(caught))
+
+
+def inputs_unchanged(after: np.ndarray, before: np.ndarray) -> bool:
+    """Whether an argument array still holds what it held before the call (NaN equals NaN)."""
+    if after.shape != before.shape or after.dtype != before.dtype:
+        return False
+    if before.dtype.kind in "fc":
+        return bool(np.array_equal(after, before, equal_nan=True))
+    return bool(np.array_equal(after, before))
 
 
 _BUILTIN_NOTES: tuple[tuple[str, str], ...] = (
@@ -449,7 +486,7 @@ def frame_is_student(exc: BaseException, func: Any) -> bool:
     return False
 
 
-_SILENCERS = ("errstate", "seterr", "filterwarnings", "simplefilter", "catch_warnings")
+_SILENCERS = frozenset({"errstate", "seterr", "filterwarnings", "simplefilter", "catch_warnings"})
 
 SILENCING_MESSAGE = (
     "Your function silences NumPy's floating-point warnings (np.errstate, np.seterr or a warnings "
@@ -457,37 +494,309 @@ SILENCING_MESSAGE = (
     "then no warning needs silencing."
 )
 
+LIBRARY_ROOTS = frozenset(
+    {
+        "numpy",
+        "scipy",
+        "sympy",
+        "mpmath",
+        "math",
+        "cmath",
+        "builtins",
+        "functools",
+        "operator",
+        "course_utils",
+        "torch",
+        "tensorflow",
+        "keras",
+        "jax",
+        "jaxlib",
+        "sklearn",
+        "pandas",
+    }
+)
+"""Top-level packages whose functions are never the student's own code."""
+
+
+def student_source(func: Any) -> str | None:
+    """The source text of the student's function, or None when there is none to read.
+
+    This is the only place where a checker reads a student's code (rule checks such as "no
+    np.abs", and :func:`silences_warnings`). Only code the student wrote counts: functions
+    defined in a notebook or a script. Functions of installed packages, of the standard
+    library and of ``course_utils`` (and ufuncs, builtins, ``functools.partial`` objects …)
+    have no student source.
+
+    An object standing in for the student's function (the class grader's proxy to a
+    sandboxed kernel) declares the submitted source itself: a non-function object with an
+    attribute ``__student_source__`` holding the source (a ``str``), or None when the
+    submitted answer is not the student's own code. That declaration is used as it is.
+    """
+    import inspect
+
+    declared, supplied = _declared_source(func)
+    if declared:
+        return supplied
+    if not (inspect.isfunction(func) or inspect.ismethod(func)):
+        return None
+    try:
+        filename = inspect.getsourcefile(func) or inspect.getfile(func)
+    except (OSError, TypeError):
+        return None
+    path = os.path.abspath(filename)
+    package_dir = os.path.dirname(_GRADING_DIR)
+    if (
+        "site-packages" in path
+        or "dist-packages" in path
+        or path.startswith(package_dir + os.sep)
+        or path.startswith(_STDLIB_DIR)
+    ):
+        return None
+    try:
+        return inspect.getsource(func)
+    except (OSError, TypeError, IndentationError, SyntaxError):
+        return None
+
+
+def _declared_source(func: Any) -> tuple[bool, str | None]:
+    """(True, source or None) for a stand-in declaring ``__student_source__``, else (False, None).
+
+    Plain functions never count: a student cannot vouch for their own function this way.
+    """
+    import inspect
+
+    if inspect.isfunction(func) or inspect.ismethod(func) or not hasattr(func, "__student_source__"):
+        return False, None
+    supplied = getattr(func, "__student_source__", None)
+    return True, supplied if isinstance(supplied, str) else None
+
+
+def function_origin(func: Any) -> str:
+    """Where ``func`` comes from: ``"student"``, ``"library"`` or ``"unreadable"``.
+
+    ``"library"``: a function of a library or of ``course_utils`` passed directly (``hat =
+    np.abs``, ``log_softmax_stable = scipy.special.log_softmax``, ``celu_from_elu =
+    act.celu``), a ufunc, builtin, registry record or ``functools.partial`` object — its
+    module is a known library, or it is no plain function and has no student source.
+    ``"unreadable"``: a plain function of the student's module whose source cannot be read
+    (e.g. typed at an interactive prompt without a notebook). ``"student"``: the rest.
+    """
+    import inspect
+
+    declared, supplied = _declared_source(func)
+    if declared:
+        return "student" if supplied is not None else "library"
+    module = getattr(func, "__module__", None)
+    if not isinstance(module, str):
+        module = getattr(type(func), "__module__", "") or ""
+    if module.split(".")[0] in LIBRARY_ROOTS:
+        return "library"
+    if student_source(func) is not None:
+        return "student"
+    return "unreadable" if inspect.isfunction(func) else "library"
+
+
+def is_library_function(func: Any) -> bool:
+    """Whether ``func`` is not the student's own readable code (see :func:`function_origin`)."""
+    return function_origin(func) != "student"
+
+
+def source_names(source: str, *, helpers: Callable[[str, Any], bool] | None = None) -> set[str]:
+    """Every name the code uses: identifiers, attribute names, dotted chains, imported
+    modules and names, and short string constants (for ``get("celu")``).
+
+    Parsed with :mod:`ast`; the source of a lambda cut out of a longer line (which does not
+    parse alone) is narrowed to the lambda, and as a last resort read token by token.
+
+    Parameters
+    ----------
+    source : str
+        The student's code.
+    helpers : callable, optional
+        ``helpers(name, node)`` is True for a helper the student may define *inside* the
+        answer with otherwise forbidden means (e.g. their own ``relu``): ``node`` is the nested
+        ``ast.FunctionDef`` or the ``ast.Lambda`` bound to ``name``. The bodies of such
+        helpers are skipped (the helper's own name is still reported).
+
+    Examples
+    --------
+    >>> sorted(source_names("def f(x): return np.maximum(0, 1 - abs(x))"))
+    ['0', '1', 'abs', 'f', 'maximum', 'np', 'np.maximum', 'x']
+    >>> code = "def hat(x): relu = lambda z: np.maximum(z, 0); return relu(x)"
+    >>> "maximum" in source_names(code, helpers=lambda name, node: name == "relu")
+    False
+    """
+    import ast
+    import textwrap
+
+    tree = None
+    text = textwrap.dedent(source).strip()
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        tree = _parse_lambdas(text)
+    if tree is None:
+        return _token_names(text)
+    names: set[str] = set()
+    for node in _walk_skipping_helpers(tree, helpers):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+            chain = _dotted(node)
+            if chain:
+                names.add(chain)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                names.update(alias.name.split("."))
+                names.add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.module:
+                names.update(node.module.split("."))
+                names.add(node.module)
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)):
+            text_value = str(node.value)
+            if len(text_value) <= 40:
+                names.add(text_value)
+    return names
+
+
+def _walk_skipping_helpers(tree: Any, helpers: Callable[[str, Any], bool] | None) -> Iterable[Any]:
+    """``ast.walk(tree)`` without the bodies of the nested helpers ``helpers`` allows."""
+    import ast
+
+    if helpers is None:
+        yield from ast.walk(tree)
+        return
+    outermost = next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda))), None)
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.FunctionDef) and node is not outermost and helpers(node.name, node):
+            continue
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if targets and all(helpers(t, node.value) for t in targets):
+                stack.extend(node.targets)
+                continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _dotted(node: Any) -> str | None:
+    import ast
+
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _parse_lambdas(text: str) -> Any:
+    """An ``ast.Module`` holding every lambda found in ``text`` (a line that does not parse
+    alone, e.g. ``("id", lambda x: f(x)),``), or None."""
+    import ast
+
+    bodies = []
+    start = text.find("lambda")
+    while start != -1:
+        for end in range(len(text), start, -1):
+            try:
+                bodies.append(ast.parse(text[start:end], mode="eval").body)
+                break
+            except SyntaxError:
+                continue
+        start = text.find("lambda", start + 1)
+    if not bodies:
+        return None
+    return ast.Module(body=[ast.Expr(value=b) for b in bodies], type_ignores=[])
+
+
+def _token_names(text: str) -> set[str]:
+    import io
+    import tokenize
+
+    names: set[str] = set()
+    chain: list[str] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.NAME:
+                names.add(tok.string)
+                chain.append(tok.string)
+                names.add(".".join(chain))
+            elif tok.type == tokenize.OP and tok.string == "." and chain:
+                continue
+            else:
+                chain = []
+                if tok.type == tokenize.STRING:
+                    names.add(tok.string.strip("'\""))
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return names
+
+
+def calls_any(func: Any, names: Iterable[str]) -> list[str]:
+    """The names of ``names`` that the student's source of ``func`` *calls* (sorted).
+
+    Only calls count (``softmax_stable(x / T)``, ``mod.softmax_stable(x)``): not the
+    function's own ``def`` name, a parameter or a string. Empty when there is no source.
+    """
+    import ast
+    import textwrap
+
+    source = student_source(func)
+    if source is None:
+        return []
+    text = textwrap.dedent(source).strip()
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        tree = _parse_lambdas(text)
+    wanted = set(names)
+    if tree is None:
+        return sorted(n for n in wanted if f"{n}(" in text.replace(" (", "("))
+    called = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            target = node.func
+            if isinstance(target, ast.Name):
+                called.add(target.id)
+            elif isinstance(target, ast.Attribute):
+                called.add(target.attr)
+    return sorted(wanted & called)
+
+
+def uses_any(
+    func: Any, forbidden: Iterable[str], *, helpers: Callable[[str, Any], bool] | None = None
+) -> list[str]:
+    """The names of ``forbidden`` that the student's source of ``func`` uses (sorted).
+
+    A dotted entry (``"scipy.special"``) matches that chain; a plain one (``"abs"``) matches
+    the identifier, attribute or imported name, whatever the module prefix (``np.abs``,
+    ``numpy.abs``, ``from numpy import abs``). Empty when there is no student source.
+    ``helpers``: see :func:`source_names`.
+    """
+    source = student_source(func)
+    if source is None:
+        return []
+    names = source_names(source, helpers=helpers)
+    return sorted(name for name in set(forbidden) if name in names)
+
 
 def silences_warnings(func: Any) -> bool:
     """Whether the student's own source of ``func`` switches warnings off.
 
-    Only the student's code is read (functions defined in a notebook or script, not in an
-    installed package), so passing e.g. ``scipy.special.expit`` is never flagged.
+    Only the student's code is read (:func:`student_source`), so passing e.g.
+    ``scipy.special.expit`` is never flagged.
     """
-    source = student_source(func)
-    return source is not None and any(word in source for word in _SILENCERS)
-
-
-def student_source(func: Any) -> str | None:
-    """The source of the student's own ``func``, or None for library functions and builtins.
-
-    A function judged by the class grader runs in the submission's kernel; its stand-in
-    carries the source the grader cross-checked (``__course_source__``).
-    """
-    import inspect
-
-    if hasattr(func, "__course_source__"):
-        return func.__course_source__
-    code = getattr(func, "__code__", None)
-    if code is None:
-        return None
-    filename = os.path.abspath(code.co_filename)
-    if "site-packages" in filename or filename.startswith(os.path.dirname(_GRADING_DIR)):
-        return None
-    try:
-        return inspect.getsource(func)
-    except (OSError, TypeError):
-        return None
+    return bool(uses_any(func, _SILENCERS))
 
 
 # ----------------------------------------------------------------------------- comparison
@@ -593,6 +902,7 @@ def compare_arrays(
     what: str = "your function",
     context: str = "",
     accept: np.ndarray | None = None,
+    arg: str = "x",
 ) -> np.ndarray:
     """Check a returned value against the reference; return it as an array or raise Fail.
 
@@ -637,24 +947,32 @@ def compare_arrays(
     mismatch = find_mismatch(arr, expected, rtol=rtol, atol=atol, accept=accept)
     if mismatch is None:
         return arr
-    raise Fail(describe_mismatch(mismatch, x=x, what=what, context=context))
+    raise Fail(describe_mismatch(mismatch, x=x, what=what, context=context, arg=arg))
 
 
 def describe_mismatch(
-    mismatch: Mismatch, *, x: np.ndarray | None = None, what: str = "your function", context: str = ""
+    mismatch: Mismatch,
+    *,
+    x: np.ndarray | None = None,
+    what: str = "your function",
+    context: str = "",
+    arg: str = "x",
 ) -> str:
-    """``"At x = 2.0 your function returned 0.1, expected 0.9 (wrong at 5 of 9 points)."``"""
+    """``"At x = 2.0 your function returned 0.1, expected 0.9 (wrong at 5 of 9 points)."``
+
+    ``arg`` names the argument in the message (``"At t = -1.0 ..."``).
+    """
     index = mismatch.index
     where = f"At index {index}" if index else "Here"
     if x is not None:
         xa = np.asarray(x)
         try:
             if xa.ndim == 0:
-                where = f"At x = {fmt(xa)}"
+                where = f"At {arg} = {fmt(xa)}"
             elif xa.ndim == 1:
-                where = f"At x = {fmt(xa[index])}"
+                where = f"At {arg} = {fmt(xa[index])}"
             else:
-                where = f"At index {index} (x = {fmt(xa[index])})"
+                where = f"At index {index} ({arg} = {fmt(xa[index])})"
         except IndexError:
             pass
     count = f" (wrong at {mismatch.count} of {mismatch.total} points)" if mismatch.total > 1 else ""
@@ -692,15 +1010,18 @@ def matches(got: np.ndarray, candidate: Any, *, rtol: float = 1e-6, atol: float 
         return False
 
 
-def warning_problem(run: Run, *, x: Any = None, note: str = "", section_hint: str = "") -> str | None:
+def warning_problem(
+    run: Run, *, x: Any = None, note: str = "", section_hint: str = "", arg: str = "x"
+) -> str | None:
     """A message when a call raised floating-point warnings (overflow, invalid, divide).
 
-    ``x`` names the input (``note`` is appended to it, e.g. ``" (float32)"``).
+    ``x`` is the input, named ``arg`` in the message (``note`` is appended to it, e.g.
+    ``" (float32)"``).
     """
     text = run.warning_text
     if text is None:
         return None
-    where = f" for x = {fmt(x)}{note}" if x is not None else ""
+    where = f" for {arg} = {fmt(x)}{note}" if x is not None else ""
     lowered = text.lower()
     if "overflow" in lowered and "exp" in lowered:
         cause = "exp overflowed"
@@ -719,30 +1040,60 @@ def warning_problem(run: Run, *, x: Any = None, note: str = "", section_hint: st
 
 
 # ----------------------------------------------------------------------------- numbers etc.
+def digits_tolerance(expected: float, digits: int) -> float:
+    """Half a unit in the ``digits``-th significant digit of ``expected`` (plus a hair).
+
+    Every answer correctly rounded to ``digits`` significant digits lies within it; an
+    answer whose ``digits``-th digit is wrong does not.
+
+    Examples
+    --------
+    >>> tol = digits_tolerance(0.02033487220923927, 6)  # half of 1e-7
+    >>> abs(0.0203349 - 0.02033487220923927) <= tol < abs(0.0203348 - 0.02033487220923927)
+    True
+    """
+    if expected == 0 or not np.isfinite(expected):
+        return 0.0
+    exponent = int(np.floor(np.log10(abs(expected))))
+    return 0.5 * 10.0 ** (exponent - digits + 1) + 1e-12 * abs(expected)
+
+
 def compare_number(
     got: float,
     expected: float,
     *,
     rtol: float = DEFAULT_RTOL,
     atol: float = 0.0,
+    digits: int | None = None,
     mistakes: Iterable[tuple[float, str]] = (),
     near_rtol: float = 1e-3,
     what: str = "your answer",
+    explain: Callable[[float], str | None] | None = None,
 ) -> None:
-    """Raise :class:`Fail` unless ``|got - expected| <= atol + rtol |expected|``.
+    """Raise :class:`Fail` unless ``got`` is close enough to ``expected``.
+
+    Close enough means ``|got - expected| <= atol + rtol |expected|``, or, when the exercise
+    asks for ``digits`` significant digits, within half a unit of the last digit asked
+    (:func:`digits_tolerance`): any correctly rounded answer passes, a wrong last digit fails.
 
     Parameters
     ----------
+    digits : int, optional
+        The significant digits the statement asks for (replaces ``rtol``).
     mistakes : iterable of (value, message)
         Known wrong answers, matched at relative tolerance ``near_rtol`` (so a rounded
         version of a classic mistake is recognised too).
     near_rtol : float
         An answer within this relative distance of the right one gets "close, but not
         precise enough" instead of a plain "not correct".
+    explain : callable, optional
+        ``explain(got)`` returns what is wrong with a wrong value (a violated property, a
+        counterexample) without the answer, or None; used when no mistake matches.
 
     Examples
     --------
     >>> compare_number(0.30000000000000004, 0.3)
+    >>> compare_number(1.71448, 1.7144780716637495, digits=6)
     >>> try:
     ...     compare_number(1.2785, -1.2784645, mistakes=[(1.2784645, "Check the sign.")])
     ... except Fail as fail:
@@ -751,20 +1102,30 @@ def compare_number(
     """
     if not np.isfinite(got):
         raise Fail(f"{what} is {fmt(got)}; a finite number is expected.")
-    if abs(got - expected) <= atol + rtol * abs(expected):
+    limit = digits_tolerance(expected, digits) if digits else atol + rtol * abs(expected)
+    if abs(got - expected) <= max(limit, atol):
         return
     for value, message in mistakes:
         if abs(got - value) <= max(atol, 1e-12) + near_rtol * abs(value):
             raise Fail(message)
+    asked = (
+        f"the exercise asks for at least {digits} significant digits"
+        if digits
+        else f"this exercise needs a relative error of at most {rtol:.0e}"
+    )
     if expected != 0 and abs(got - expected) <= near_rtol * abs(expected):
         rel = abs(got - expected) / abs(expected)
         raise Fail(
             f"Close, but not precise enough: {what} ({fmt(got)}) is off by a relative "
-            f"{rel:.1e}, and this exercise needs at most {rtol:.0e}. Compute the value "
-            "(e.g. with sp.nsolve or scipy.optimize) instead of reading it off a plot, and "
-            "keep all the digits."
+            f"{rel:.1e}, and {asked}. Compute the value (e.g. with sp.nsolve or "
+            "scipy.optimize) instead of reading it off a plot, and keep all the digits (or "
+            "round correctly)."
         )
-    raise Fail(f"{what} ({fmt(got)}) is not correct.")
+    detail = explain(got) if explain else None
+    if detail:
+        raise Fail(f"{what[:1].upper()}{what[1:]} ({fmt(got)}) is not correct: {detail}")
+    tail = f" ({asked})" if digits else ""
+    raise Fail(f"{what} ({fmt(got)}) is not correct{tail}.")
 
 
 def normalise_choice(answer: Any, options: Mapping[str, str]) -> str:

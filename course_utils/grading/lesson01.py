@@ -14,7 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import Mistake, activation, choice_checker, elementwise_checker, number_checker
+from .checkers import (
+    Mistake,
+    activation,
+    choice_checker,
+    elementwise_checker,
+    number_checker,
+    with_source_rules,
+)
 from .compare import as_array, call, describe_mismatch, find_mismatch, matches, require_function
 from .registry import register
 from .result import Fail
@@ -75,8 +82,9 @@ def check_linear_collapse(answer: Any) -> tuple[str, str]:
         if not matches(W, W_ref, rtol=1e-9, atol=1e-12):
             if matches(W, W1 @ W2) and not matches(W_ref, W1 @ W2):
                 raise Fail(
-                    "W is the product in the wrong order. The first layer acts first, so in "
-                    f"W2 @ (W1 @ x) the first layer's matrix stands on the right ({desc})."
+                    f"W multiplies the two weight matrices in the wrong order ({desc}): matrix "
+                    "products do not commute, and your W @ x is not what the two layers compute "
+                    "one after the other. Which layer acts on x first?"
                 )
             if matches(W, W_ref.T):
                 raise Fail(f"W is transposed: it must have shape ({k}, {d}): k outputs, d inputs ({desc}).")
@@ -92,16 +100,16 @@ def check_linear_collapse(answer: Any) -> tuple[str, str]:
         if not matches(b, b_ref, rtol=1e-9, atol=1e-12):
             if matches(b, b2):
                 raise Fail(
-                    "b is only b2: the first layer's bias b1 also passes through the second layer, "
-                    f"so it contributes to b too ({desc})."
+                    "Your b is only b2: the first layer's bias b1 also passes through the second "
+                    f"layer, so it contributes to b too ({desc})."
                 )
             if b.shape == b_ref.shape and matches(b, b1 + b2) and not matches(b_ref, b1 + b2):
                 raise Fail(
-                    "b = b1 + b2 forgets that b1 is multiplied by the second layer's weights on "
-                    f"its way through ({desc})."
+                    "Your b adds b1 to b2 as they are, but b1 is added inside the first layer: "
+                    f"it still has the second layer to pass through before it reaches y ({desc})."
                 )
             if b.shape == b_ref.shape and matches(b, W2 @ b1) and not matches(b_ref, W2 @ b1):
-                raise Fail(f"b is missing the second layer's own bias b2 ({desc}).")
+                raise Fail(f"Your b is missing the second layer's own bias b2 ({desc}).")
             if b.shape != b_ref.shape:
                 raise Fail(
                     f"b has shape {b.shape}; it must have one entry per output: shape ({k},) ({desc})."
@@ -130,9 +138,8 @@ register(
         mistakes=(
             Mistake(
                 4.0,
-                "You treated the step's derivative as 1, as if the activation were the identity. "
-                "The step is flat everywhere except at 0, so at z = w·x + b = 1.1 its derivative "
-                "is 0, and the chain rule multiplies everything by it.",
+                "You treated the step's derivative dŷ/dz as 1, as if the activation were the "
+                "identity. Look at the step's graph at z = w·x + b = 1.1: what is its slope there?",
             ),
             Mistake(
                 2.0,
@@ -144,15 +151,19 @@ register(
             ),
             Mistake(
                 -4.0,
-                "You treated the step's derivative as 1 (and flipped a sign): the step is flat "
-                "away from 0, so its derivative at z = 1.1 is 0.",
+                "You treated the step's derivative dŷ/dz as 1 (and flipped a sign): look at the "
+                "step's graph at z = 1.1 — what is its slope there?",
             ),
+        ),
+        explain=lambda value: (
+            "one factor of the chain rule dL/dŷ · dŷ/dz · dz/dw is off. Evaluate each one at "
+            "z = w·x + b = 1.1 (dz/dw = x = 2, dL/dŷ = 2(ŷ − y)), and look closely at dŷ/dz."
         ),
     ),
     hints=(
         "Chain rule: dL/dw = dL/dŷ · dŷ/dz · dz/dw with z = w·x + b.",
         "Compute z = 0.5·2 + 0.1 first. What is the slope of the step function at that z?",
-        "The step is constant on both sides of 0: its slope is 0 at every z ≠ 0.",
+        "The step is constant on each side of 0. What is the slope of a constant function?",
     ),
 )
 
@@ -177,13 +188,13 @@ register(
         "b",
         XOR_OPTIONS,
         feedback={
-            "a": "a perceptron's decision boundary is one straight line, and no straight line puts "
-            "(0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the other — training longer "
-            "cannot fix that (Minsky and Papert, 1969).",
-            "c": "two linear layers collapse to one linear layer (see linear_collapse), whose "
-            "boundary is still one straight line.",
+            "a": "a perceptron's decision boundary is a straight line whatever its training time: "
+            "training longer moves the line, it does not change what a line can separate "
+            "(Minsky and Papert, 1969).",
+            "c": "two linear layers collapse to one linear layer (see linear_collapse), so their "
+            "decision boundary has the same shape as a single layer's.",
             "d": "rescaling (an affine map of the inputs) moves the four points but keeps straight "
-            "lines straight, so the classes stay inseparable by a line.",
+            "lines straight, so it cannot change which labellings a line can separate.",
         },
     ),
     hints=(
@@ -204,6 +215,85 @@ def _relu(x: np.ndarray) -> np.ndarray:
     return activation("relu")(x)
 
 
+HAT_FORBIDDEN: dict[str, str] = {
+    "abs": "abs",
+    "absolute": "np.absolute",
+    "fabs": "np.fabs",
+    "maximum": "np.maximum",
+    "fmax": "np.fmax",
+    "minimum": "np.minimum",
+    "fmin": "np.fmin",
+    "max": "max",
+    "min": "min",
+    "where": "np.where",
+    "select": "np.select",
+    "piecewise": "np.piecewise",
+    "clip": "np.clip",
+    "heaviside": "np.heaviside",
+    "sign": "np.sign",
+}
+"""What ``relu_hat``'s statement rules out: anything but shifted ReLUs and arithmetic."""
+
+HAT_RULE = (
+    "Build the hat only from shifted ReLUs `relu(x - c)` and arithmetic: no np.abs, np.maximum, "
+    "np.minimum, np.clip or np.where (nor their cousins such as abs, np.absolute or np.select), "
+    "except inside a `relu` helper of your own."
+)
+
+
+def _is_relu_helper(name: str, node: Any) -> bool:
+    """Whether a helper defined inside the hat is a ReLU of its own, written in one of the
+    usual ways: ``np.maximum(z, 0)`` (either order, or ``np.fmax``), ``np.clip(z, 0, None)``,
+    ``np.where(z > 0, z, 0)`` or ``z * (z > 0)`` — nothing else may hide behind the name."""
+    import ast
+
+    if "relu" not in name.lower():
+        return False
+    args = node.args.args
+    if len(args) != 1 or node.args.vararg or node.args.kwarg:
+        return False
+    z = args[0].arg
+    if isinstance(node, ast.Lambda):
+        body = node.body
+    elif len(node.body) == 1 and isinstance(node.body[0], ast.Return) and node.body[0].value is not None:
+        body = node.body[0].value
+    else:
+        return False
+
+    def is_z(n: Any) -> bool:
+        return isinstance(n, ast.Name) and n.id == z
+
+    def is_zero(n: Any) -> bool:
+        return isinstance(n, ast.Constant) and n.value in (0, 0.0) and not isinstance(n.value, bool)
+
+    def is_none(n: Any) -> bool:
+        return isinstance(n, ast.Constant) and n.value is None
+
+    def is_z_positive(n: Any) -> bool:
+        return (
+            isinstance(n, ast.Compare)
+            and is_z(n.left)
+            and len(n.ops) == 1
+            and isinstance(n.ops[0], (ast.Gt, ast.GtE))
+            and is_zero(n.comparators[0])
+        )
+
+    if isinstance(body, ast.BinOp) and isinstance(body.op, ast.Mult):
+        return (is_z(body.left) and is_z_positive(body.right)) or (
+            is_z(body.right) and is_z_positive(body.left)
+        )
+    if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Attribute) and not body.keywords):
+        return False
+    called, a = body.func.attr, body.args
+    if called in ("maximum", "fmax") and len(a) == 2:
+        return (is_z(a[0]) and is_zero(a[1])) or (is_zero(a[0]) and is_z(a[1]))
+    if called == "clip" and len(a) == 3:
+        return is_z(a[0]) and is_zero(a[1]) and is_none(a[2])
+    if called == "where" and len(a) == 3:
+        return is_z_positive(a[0]) and is_z(a[1]) and is_zero(a[2])
+    return False
+
+
 register(
     id="relu_hat",
     lesson="01",
@@ -211,33 +301,36 @@ register(
     kind="function",
     title="Build the hat function from ReLUs",
     section="1.7",
-    checker=elementwise_checker(
-        _hat,
-        name="hat",
-        signature="hat(x)",
-        grid=np.arange(-60, 61) / 20.0,  # -3 ... 3 in steps of 0.05, with -1, 0 and 1 exactly
-        mistakes=(
-            Mistake(
-                lambda x: _relu(x + 1.0) - 2.0 * _relu(x),
-                "For x > 1 your function keeps going down and becomes negative: one more ReLU, "
-                "starting at x = 1, must cancel the downward slope.",
-            ),
-            Mistake(
-                lambda x: _relu(x + 1.0) - _relu(x),
-                "Your function stays at 1 for x > 0. After the peak at 0 the slope must change "
-                "from +1 to −1 — a change of −2 — and back to 0 at x = 1.",
-            ),
-            Mistake(
-                lambda x: 1.0 - np.abs(x),
-                "Your function is negative outside [−1, 1]; the hat is 0 there (and should be "
-                "built from ReLUs).",
+    checker=with_source_rules(
+        elementwise_checker(
+            _hat,
+            name="hat",
+            signature="hat(x)",
+            grid=np.arange(-60, 61) / 20.0,  # -3 ... 3 in steps of 0.05, with -1, 0 and 1 exactly
+            mistakes=(
+                Mistake(
+                    lambda x: _relu(x + 1.0) - 2.0 * _relu(x),
+                    "For x > 1 your function keeps going down and becomes negative (at x = 2 it "
+                    "returns −1), but the hat is flat at 0 there: its slope changes once more, "
+                    "at x = 1.",
+                ),
+                Mistake(
+                    lambda x: _relu(x + 1.0) - _relu(x),
+                    "Your function stays at 1 for x > 0, but the hat falls back to 0 between x = 0 "
+                    "and x = 1: after the peak its slope is negative.",
+                ),
             ),
         ),
+        forbidden=HAT_FORBIDDEN,
+        rule=HAT_RULE,
+        signature="hat(x)",
+        helpers=_is_relu_helper,
     ),
     hints=(
         "A sum of shifted ReLUs is piecewise linear; each relu(x − c) adds its coefficient to "
         "the slope from x = c on.",
         "The hat's slope is 0, then +1 from x = −1, then −1 from x = 0, then 0 again from x = 1.",
-        "So the slope changes by +1 at −1, by −2 at 0 and by +1 at 1: one ReLU per change.",
+        "At each place where the slope changes, how much does it change? One ReLU per change, "
+        "weighted by that change.",
     ),
 )

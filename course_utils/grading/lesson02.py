@@ -6,16 +6,19 @@
 | ``sigmoid_stable`` | ``sigmoid_stable`` | function on arrays, stable |
 | ``saturation_threshold`` | ``saturation_threshold`` | number: the x > 0 with σ'(x) = 1e-3 |
 | ``vanishing_depth`` | ``vanishing_depth`` | number: smallest L with 0.25**L < 1e-6 |
-| ``tanh_grad_from_output`` | ``tanh_grad_from_output`` | function ``t -> 1 - t**2`` on arrays |
+| ``tanh_grad_from_output`` | ``tanh_grad_from_output`` | function ``t -> tanh'(x)``, t = tanh(x), arrays |
 
-Decisions for ``sigmoid_stable``: "stable" follows COURSE.md (no warning, no NaN, rtol 1e-7 /
-atol 1e-12 on extreme finite inputs: ±30 … ±1e4 in float64, up to ±3.4e38 in float32) — so
-``0.5 * (1 + tanh(x / 2))``, ``scipy.special.expit`` and a sign split computing ``exp(-|x|)``
-pass, while the naive ``1 / (1 + exp(-x))`` fails (overflow warning at x = −710 and below), and
-so does a sign split written with ``np.where`` around ``exp(x)`` and ``exp(-x)`` (``np.where``
-evaluates both branches). Inputs ±inf are *not* graded (a stable form such as
-``exp(x - logaddexp(0, x))`` gives NaN there); a passing answer that misses the limits gets a
-note instead.
+Decisions for ``sigmoid_stable``: "stable" means no warning and no NaN on extreme finite inputs
+(±30 … ±1e4 in float64, up to ±3.4e38 in float32), and — as the statement says — agreement to a
+*relative* 1e-7, also where σ(x) is tiny: on x = −25 … −708 the values must agree relatively
+(only below the smallest normal float, 2.2e-308, is an absolute 2.2e-308 accepted). So
+``scipy.special.expit``, a sign split computing ``exp(-|x|)`` and ``exp(x - logaddexp(0, x))``
+pass; the naive ``1 / (1 + exp(-x))`` fails (overflow warning at x = −710 and below), so does a
+sign split written with ``np.where`` around ``exp(x)`` and ``exp(-x)`` (``np.where`` evaluates
+both branches), and so does ``0.5 * (1 + tanh(x / 2))``: overflow-free, but 1 + tanh(x/2)
+cancels for x ≪ 0 (relative error 1.8e-7 at x = −25, 100 % below −37). Inputs ±inf are *not*
+graded (``exp(x - logaddexp(0, x))`` gives NaN there); a passing answer that misses the limits
+gets a note instead.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from .checkers import (
     elementwise_checker,
     number_checker,
     sympy_checker,
+    with_source_rules,
 )
 from .registry import register
 
@@ -87,6 +91,26 @@ register(
 )
 
 
+SIGMOID_RELATIVE_INPUTS: tuple[float, ...] = (
+    -25.0,
+    -30.0,
+    -36.0,
+    -37.0,
+    -40.0,
+    -100.0,
+    -300.0,
+    -700.0,
+    -708.0,
+)
+"""Inputs where ``sigmoid_stable`` must agree to a relative 1e-7 although σ(x) is tiny."""
+
+_TINY = float(np.finfo(np.float64).tiny)
+
+
+def _tanh_form(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(np.asarray(x, dtype=np.float64) / 2.0))
+
+
 def _sigmoid_stable_checker() -> Any:
     return elementwise_checker(
         activation("sigmoid"),
@@ -97,17 +121,31 @@ def _sigmoid_stable_checker() -> Any:
         mistakes=(
             Mistake(
                 activation_grad("sigmoid"),
-                "You returned the derivative σ'(x) = σ(x)(1 − σ(x)), not σ(x) itself.",
+                "You returned the derivative σ'(x), not σ(x) itself: your values peak at 0.25 at "
+                "x = 0 and fall back towards 0 for large x, where σ approaches 1.",
             ),
             Mistake(
                 activation("tanh"),
-                "That is tanh(x), which runs from −1 to 1; σ runs from 0 to 1 (σ(x) = (1 + tanh(x/2)) / 2).",
+                "That is tanh(x), which runs from −1 to 1; σ runs from 0 to 1 (at x = 0 it is 0.5).",
             ),
         ),
         stability_advice=(
-            "exp(−x) is astronomically large for x ≪ 0 even though σ(x) itself is tiny: evaluate "
-            "exp only at arguments ≤ 0 (split on the sign of x, e.g. with z = np.exp(-np.abs(x))) "
-            "or use 0.5 * (1 + np.tanh(x / 2)). See {section}."
+            "exp(−x) is astronomically large for x ≪ 0, even though σ(x) itself is tiny. See {section}."
+        ),
+        relative_inputs=SIGMOID_RELATIVE_INPUTS,
+        relative_atol=_TINY,
+        relative_mistakes=(
+            Mistake(
+                _tanh_form,
+                "Your function is overflow-free but loses relative accuracy for x ≪ 0: adding 1 "
+                "to a number close to −1 cancels all the digits that σ(x) consists of there "
+                "(relative error 1.8e-7 at x = −25, 100 % below x = −37, where it returns 0). "
+                "The exercise asks for a relative 1e-7 also where σ(x) is tiny. See {section}.",
+            ),
+        ),
+        relative_advice=(
+            "Somewhere your formula subtracts nearly equal numbers (e.g. 1 − something close to "
+            "1), which cancels the digits of a tiny result. See {section}."
         ),
     )
 
@@ -122,16 +160,22 @@ register(
     checker=_sigmoid_stable_checker(),
     hints=(
         "Try your function on np.array([-1000.0]) with warnings visible: what does np.exp(1000) give?",
-        "For x ≥ 0, 1 / (1 + exp(-x)) is safe. For x < 0, multiply top and bottom by exp(x): "
-        "exp(x) / (1 + exp(x)) is safe there.",
-        "np.where evaluates both branches for every element, so compute z = np.exp(-np.abs(x)) once "
-        "and combine: np.where(x >= 0, 1 / (1 + z), z / (1 + z)). Or use the identity "
-        "σ(x) = (1 + tanh(x/2)) / 2.",
+        "For x ≥ 0 the textbook formula is safe. For x < 0, multiply its top and bottom by exp(x): "
+        "that form only ever exponentiates negative numbers there.",
+        "np.where evaluates both branches for every element, so both branches must be safe "
+        "everywhere: compute one exponential whose argument is never positive (think of |x|) and "
+        "build both branches from it. Avoid forms such as 1 + tanh(...) that cancel for x ≪ 0.",
     ),
 )
 
 
 # ----------------------------------------------------------------------------- saturation_threshold
+def _sigmoid_prime(x: float) -> float:
+    """σ'(x), safe for any float x (σ' is even)."""
+    s = 1.0 / (1.0 + np.exp(-abs(x)))
+    return float(s * (1.0 - s))
+
+
 def _saturation_threshold() -> float:
     from course_utils.saturation import derivative_threshold
 
@@ -154,6 +198,7 @@ register(
     checker=number_checker(
         _saturation_threshold,
         what="your x",
+        digits=6,
         near_rtol=1e-5,  # ln(1000) is only 3e-4 away: recognise mistakes and near misses tightly
         mistakes=(
             Mistake(
@@ -162,19 +207,22 @@ register(
             ),
             Mistake(
                 lambda: float(np.log(1000.0)),
-                "That is ln(1000), from the approximation σ'(x) ≈ e^(−x) for large x. Solve "
-                "σ(x)(1 − σ(x)) = 0.001 exactly (sp.nsolve, or the quadratic s² − s + 0.001 = 0 "
-                "in s = σ(x)).",
+                "That is ln(1000), from the approximation σ'(x) ≈ e^(−x) for large x; at x = ln(1000) "
+                f"σ' itself is {_sigmoid_prime(float(np.log(1000.0))):.6g}, not 0.001. Solve "
+                "σ'(x) = 0.001 exactly.",
             ),
             Mistake(
                 _tanh_threshold,
-                "That is where tanh' = 1 − tanh² falls to 1e-3; the exercise asks about σ' = σ(1 − σ).",
+                "That is where tanh' falls to 1e-3; the exercise asks about σ'.",
             ),
             Mistake(
                 lambda: float(np.log((1 - 1e-3) / 1e-3)),
-                "That is where σ(x) itself reaches 1 − 0.001; the exercise asks where the derivative "
-                "σ'(x) = σ(x)(1 − σ(x)) equals 0.001.",
+                "That is where σ(x) itself reaches 1 − 0.001; the exercise asks where its "
+                "derivative σ'(x) equals 0.001.",
             ),
+        ),
+        explain=lambda value: (
+            f"σ'({value:.6g}) = {_sigmoid_prime(value):.6g}, not 0.001 to the six significant digits asked."
         ),
     ),
     hints=(
@@ -187,6 +235,16 @@ register(
 
 
 # ----------------------------------------------------------------------------- vanishing_depth
+def _depth_explain(value: float) -> str | None:
+    if value != int(value):
+        return "a number of layers is a whole number."
+    if value < 1:
+        return "a net needs at least one layer."
+    if 0.25**value >= 1e-6:
+        return f"with L = {value:g} layers the bound 0.25^L is not below 1e-6 yet."
+    return f"0.25^L is below 1e-6 for L = {value:g}, but L must be the smallest such number."
+
+
 register(
     id="vanishing_depth",
     lesson="02",
@@ -200,23 +258,21 @@ register(
         mistakes=(
             Mistake(
                 float(np.log(1e-6) / np.log(0.25)),
-                "That is log(1e-6) / log(1/4) ≈ 9.97, the exact solution of 0.25^L = 1e-6; a number of "
-                "layers is a whole number: take the smallest integer L with 0.25^L < 1e-6.",
-            ),
-            Mistake(
-                9.0,
-                "Off by one: 0.25^9 ≈ 3.8e-6 is still above 1e-6.",
+                "That solves 0.25^L = 1e-6 exactly, but a number of layers is a whole number, and "
+                "the bound must be strictly below 1e-6.",
             ),
             Mistake(
                 20.0,
-                "With the bound 1/4 per layer fewer layers suffice: each layer divides by 4, not by 2.",
+                "20 layers is what a factor of 1/2 per layer would need; the σ' factor is at most "
+                "1/4 per layer.",
             ),
         ),
+        explain=_depth_explain,
     ),
     hints=(
-        "Each sigmoid layer multiplies the backpropagated gradient by σ'(z) ≤ 1/4.",
-        "You need the smallest whole L with (1/4)^L < 1e-6; logarithms turn that into "
-        "L > log(1e-6) / log(1/4).",
+        "Backpropagating through a sigmoid layer multiplies the gradient by the layer's weights "
+        "and by the factor σ'(z) ≤ 1/4; this exercise looks at that factor alone.",
+        "You need the smallest whole L with (1/4)^L < 1e-6; logarithms turn that into a bound on L.",
     ),
 )
 
@@ -226,6 +282,50 @@ def _tanh_grad_from_output(t: np.ndarray) -> np.ndarray:
     return 1.0 - np.asarray(t, dtype=np.float64) ** 2
 
 
+def _tanh_grad_values() -> Any:
+    """The value checker of ``tanh_grad_from_output`` (its rule is checked once values are right)."""
+    return elementwise_checker(
+        _tanh_grad_from_output,
+        name="tanh'",
+        signature="tanh_grad_from_output(t)",
+        grid=np.linspace(-1.0, 1.0, 101),
+        sign_mistakes=True,
+        arg="t",
+        mistakes=(
+            Mistake(
+                lambda t: 1.0 - np.tanh(t) ** 2,
+                "You applied tanh again: the argument already IS t = tanh(x), the output of the "
+                "forward pass; no new tanh is needed.",
+            ),
+            Mistake(
+                lambda t: t * (1.0 - t),
+                "That is the sigmoid's form σ(1 − σ), written in t; tanh's derivative has its own "
+                "form (at t = 0, where tanh is steepest, yours gives 0).",
+            ),
+            Mistake(
+                lambda t: 1.0 - t,
+                "At t = −1 (tanh saturated, x → −∞) your function returns 2, but a saturated tanh "
+                "is flat there: its slope must be 0 at t = −1 and at t = 1.",
+            ),
+            Mistake(
+                lambda t: 1.0 - 2.0 * t,
+                "At t = −1 (tanh saturated, x → −∞) your function returns 3, but a saturated tanh "
+                "is flat there: its slope must be 0 at t = −1 and at t = 1, and the same for t and −t.",
+            ),
+        ),
+    )
+
+
+TANH_GRAD_FORBIDDEN: dict[str, str] = {
+    name: f"np.{name}" for name in ("tanh", "arctanh", "exp", "expm1", "cosh", "sinh", "log", "log1p")
+}
+"""What ``tanh_grad_from_output``'s statement rules out: recomputing tanh (or exp) from t."""
+
+TANH_GRAD_RULE = (
+    "The exercise asks for tanh' from the stored output t alone: no new tanh or exp (nor arctanh, "
+    "cosh, sinh or log to undo the forward pass)."
+)
+
 register(
     id="tanh_grad_from_output",
     lesson="02",
@@ -233,27 +333,16 @@ register(
     kind="function",
     title="tanh' computed from the forward output t = tanh(x), as backpropagation does",
     section="2.1",
-    checker=elementwise_checker(
-        _tanh_grad_from_output,
-        name="tanh'",
+    checker=with_source_rules(
+        _tanh_grad_values(),
+        forbidden=TANH_GRAD_FORBIDDEN,
+        rule=TANH_GRAD_RULE,
         signature="tanh_grad_from_output(t)",
-        grid=np.linspace(-1.0, 1.0, 101),
-        sign_mistakes=True,
-        mistakes=(
-            Mistake(
-                lambda t: 1.0 - np.tanh(t) ** 2,
-                "You applied tanh again: the argument already IS t = tanh(x), so tanh'(x) = 1 − t².",
-            ),
-            Mistake(
-                lambda t: t * (1.0 - t),
-                "That is the sigmoid's form σ(1 − σ); for tanh the derivative is 1 − tanh².",
-            ),
-            Mistake(lambda t: 1.0 - t, "Square the output: tanh'(x) = 1 − tanh(x)², not 1 − tanh(x)."),
-            Mistake(lambda t: 1.0 - 2.0 * t, "Square the output instead of doubling it: 1 − t², not 1 − 2t."),
-        ),
+        after_values=True,
     ),
     hints=(
         "The input is the output t of the forward pass, not x.",
-        "tanh'(x) = 1 − tanh(x)²: write it in terms of t.",
+        "Differentiate tanh = sinh / cosh (section 2.1): tanh' can be written with tanh itself. "
+        "Then replace tanh(x) by t.",
     ),
 )

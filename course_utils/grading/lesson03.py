@@ -44,7 +44,7 @@ register(
             ),
             Mistake(
                 np.sign,
-                "For x < 0 ReLU is flat, so its derivative there is 0, not −1: np.sign is not the answer.",
+                "For x < 0 your function returns −1, a falling slope, but ReLU is flat there.",
             ),
             Mistake(
                 activation_grad("leaky_relu"),
@@ -55,7 +55,8 @@ register(
     ),
     hints=(
         "Draw ReLU: what is its slope left of 0, and right of 0?",
-        "A comparison gives booleans: (x > 0) is an array of True/False that you can turn into 0.0/1.0.",
+        "A comparison of an array with a number gives an array of True/False, which "
+        ".astype(float) turns into 1.0/0.0.",
         "At exactly x = 0 ReLU has a kink; any value between 0 and 1 is accepted there (PyTorch uses 0).",
     ),
 )
@@ -168,7 +169,8 @@ register(
     section="3.4",
     checker=function_checker(
         _he_reference,
-        [(n,) for n in (1, 2, 3, 10, 64, 100, 784, 4096)],
+        # n_in = 3 first: there no two classic mistakes give the same number (at 1 and 2 some do)
+        [(n,) for n in (3, 10, 64, 100, 784, 4096, 1, 2)],
         signature="he_variance(n_in)",
         describe=lambda n: f"for n_in = {n}",
         mistakes=(
@@ -189,13 +191,13 @@ register(
             ),
             Mistake(
                 lambda n: np.sqrt(6.0 / n),
-                "That is the limit a of He's uniform initialisation U(−a, a); its variance is a²/3.",
+                "That is the limit a of a uniform initialisation U(−a, a), not a variance.",
             ),
             Mistake(lambda n: n / 2.0, "Upside down: the variance shrinks as n_in grows."),
             Mistake(
                 lambda n: 1.0 / (2.0 * n),
-                "The factor 2 belongs in the numerator: ReLU halves the variance, so the weights "
-                "must make up for it, not halve it again.",
+                "Your variance shrinks the signal even further: ReLU already halves the second "
+                "moment, so the weights must make up for that loss, not add to it.",
             ),
             Mistake(
                 lambda n: 2 // n, "Integer division: 2 // n_in rounds down to 0; use / for a true division."
@@ -287,8 +289,8 @@ register(
         mistakes=(
             Mistake(
                 lambda x, g: np.sum(g * (x < 0)),
-                "You summed the upstream gradient where x < 0, but d prelu/da = x there (a multiplies x), "
-                "not 1.",
+                "You summed the upstream gradient where x < 0, as if d prelu/da were 1 there; but a "
+                "multiplies x there, so how does prelu change when a changes?",
             ),
             Mistake(
                 lambda x, g: np.sum(g * x),
@@ -296,7 +298,8 @@ register(
             ),
             Mistake(
                 lambda x, g: np.sum(g * np.maximum(x, 0.0)),
-                "You used the positive part; a multiplies the NEGATIVE inputs: d prelu/da = min(x, 0).",
+                "You used the positive inputs; a multiplies the NEGATIVE ones (for x ≥ 0, prelu(x) = x "
+                "does not depend on a).",
             ),
             Mistake(
                 lambda x, g: np.sum(np.minimum(x, 0.0)),
@@ -312,6 +315,7 @@ register(
     hints=(
         "prelu(x; a) = x for x ≥ 0 and a·x for x < 0. Differentiate each piece with respect to a.",
         "Chain rule: dL/da = Σ over positions of (dL/d prelu) · (d prelu/da).",
-        "d prelu/da = min(x, 0): x where x < 0, else 0.",
+        "d prelu/da is x itself where x < 0 and 0 elsewhere; NumPy has a function for "
+        "'the smaller of x and 0'.",
     ),
 )

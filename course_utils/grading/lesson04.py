@@ -20,6 +20,7 @@ from .checkers import (
     activation,
     activation_grad,
     elementwise_checker,
+    enforce_source_rules,
     function_checker,
     sequence_checker,
 )
@@ -41,42 +42,64 @@ def _elu_with(x: np.ndarray, alpha: float) -> np.ndarray:
     return np.asarray(elu(x, alpha=alpha), dtype=np.float64)
 
 
-register(
+CELU_FORBIDDEN: dict[str, str] = {"celu": "a ready-made CELU (celu)", "CELU": "a ready-made CELU (CELU)"}
+"""A ready-made CELU (the registry's ``act.celu``, ``torch.celu``, ``get("celu")`` …)."""
+
+CELU_REQUIRED: dict[str, str] = {"elu": "ELU (act.elu)"}
+
+CELU_RULE = (
+    "The exercise asks for CELU built from the registry's ELU with alpha = 1 "
+    "(act.elu(..., alpha=1.0)); a ready-made CELU such as act.celu is not accepted."
+)
+
+_celu_values = function_checker(
+    _celu_reference,
+    [(_GRID, a) for a in (1.0, 0.5, 2.0, 3.0)],
+    signature="celu_from_elu(x, alpha)",
+    describe=lambda x, a: f"for alpha = {a}",
+    x_of=lambda x, _: x,
+    mistakes=(
+        Mistake(
+            _elu_with,
+            "That is ELU with this alpha, not CELU: they differ for x < 0 — CELU's slope at 0⁻ is "
+            "1 for every alpha, your function's is alpha.",
+        ),
+        Mistake(
+            lambda x, a: a * _elu_with(x / a, a),
+            "For x < 0 your values are alpha times too large (for x > 0 they are right): alpha "
+            "enters your negative side twice.",
+        ),
+        Mistake(
+            lambda x, a: _elu_with(x / a, 1.0),
+            "For x > 0 your function returns x/alpha, but CELU(x) = x there: your values are "
+            "alpha times too small everywhere.",
+        ),
+    ),
+)
+
+
+@register(
     id="celu_from_elu",
     lesson="04",
     answer_name="celu_from_elu",
     kind="function",
     title="CELU from ELU",
     section="4.1",
-    checker=function_checker(
-        _celu_reference,
-        [(_GRID, a) for a in (1.0, 0.5, 2.0, 3.0)],
-        signature="celu_from_elu(x, alpha)",
-        describe=lambda x, a: f"for alpha = {a}",
-        mistakes=(
-            Mistake(
-                _elu_with,
-                "That is ELU with this alpha, not CELU: CELU also divides the input by alpha "
-                "inside the exponential, which is what makes its slope at 0⁻ equal to 1.",
-            ),
-            Mistake(
-                lambda x, a: a * _elu_with(x / a, a),
-                "Close: the outer factor alpha and the input x/alpha are right, but the ELU inside "
-                "must have alpha = 1 — otherwise alpha appears twice on the negative side.",
-            ),
-            Mistake(
-                lambda x, a: _elu_with(x / a, 1.0),
-                "The outer factor alpha is missing: CELU(x) = alpha·ELU₁(x/alpha).",
-            ),
-        ),
-    ),
     hints=(
         "Compare the negative pieces: CELU has alpha·(exp(x/alpha) − 1), ELU with alpha = 1 has exp(x) − 1.",
-        "Substitute x → x/alpha into ELU with alpha = 1, then multiply by alpha. Check the positive "
-        "side too.",
-        "Use the registry: act.elu(x / alpha, alpha=1.0).",
+        "Which input u makes exp(u) − 1 equal to exp(x/alpha) − 1? And what factor is then missing in front?",
+        "Check the positive side too: CELU(x) = x there. Does your formula give x?",
     ),
 )
+def check_celu_from_elu(answer: Any) -> tuple[str, str]:
+    """CELU for four alphas, built from ELU: a ready-made CELU fails whatever its values."""
+    from .compare import require_function
+
+    require_function(answer, signature="celu_from_elu(x, alpha)")
+    enforce_source_rules(answer, forbidden=CELU_FORBIDDEN, rule=CELU_RULE)
+    status, message = _celu_values(answer)
+    enforce_source_rules(answer, forbidden={}, rule=CELU_RULE, required=CELU_REQUIRED)
+    return status, message
 
 
 _elu_grad_default = elementwise_checker(
@@ -88,14 +111,13 @@ _elu_grad_default = elementwise_checker(
         Mistake(activation("elu"), "That is ELU itself; the exercise asks for its derivative."),
         Mistake(
             lambda x: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0)) - 1.0),
-            "On the negative side the derivative of alpha·(exp(x) − 1) is alpha·exp(x): the −1 "
-            "disappears when you differentiate.",
+            "For x < 0 your derivative is negative (at x = −1 it is −0.632), but ELU rises "
+            "there, so its slope is positive: your negative side still carries ELU's −1.",
         ),
     ),
     stability_advice=(
-        "np.where evaluates BOTH branches for every element, so np.exp(x) overflows for large "
-        "positive x even though that branch is discarded; exponentiate np.minimum(x, 0) instead "
-        "({section})."
+        "np.where evaluates BOTH branches for every element, so the exp in the branch you "
+        "discard still runs on large positive x and overflows there ({section})."
     ),
 )
 
@@ -104,10 +126,12 @@ _elu_grad_alphas = function_checker(
     [(_GRID_NO_ZERO, a) for a in (0.5, 2.0)],
     signature="elu_grad(x, alpha)",
     describe=lambda x, a: f"for alpha = {a} (x ≠ 0)",
+    x_of=lambda x, _: x,
     mistakes=(
         Mistake(
             lambda x, a: np.asarray(activation_grad("elu")(x), dtype=np.float64),
-            "Your derivative ignores alpha: on the negative side it is alpha·exp(x).",
+            "Your derivative ignores alpha: for x < 0 it gives the same values for alpha = 0.5 "
+            "and alpha = 2, but ELU's negative side scales with alpha, and so does its slope.",
         ),
     ),
 )
@@ -122,8 +146,10 @@ _elu_grad_alphas = function_checker(
     section="4.2",
     hints=(
         "Differentiate each piece: x for x > 0, alpha·(exp(x) − 1) for x ≤ 0.",
-        "The negative piece's derivative is alpha·exp(x); with alpha = 1 both pieces give 1 at 0.",
-        "Avoid overflow: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0))).",
+        "On the negative piece the constant −1 drops out when you differentiate; with alpha = 1 "
+        "both pieces' slopes meet at 0.",
+        "Keep np.where, but make the discarded branch harmless: the exp's argument never needs "
+        "to be positive (np.minimum).",
     ),
 )
 def _check_elu_grad(answer: Any) -> tuple[str, str]:
@@ -142,6 +168,26 @@ def _selu_constants() -> tuple[float, float]:
     return SELU_ALPHA, SELU_SCALE
 
 
+def _selu_moments_n01(alpha: float, lam: float) -> tuple[float, float]:
+    """E[selu(z)] and E[selu(z)²] for z ~ N(0, 1) with the given α and λ (closed forms)."""
+    from scipy.special import ndtr
+
+    mean = lam * (1.0 / np.sqrt(2.0 * np.pi) + alpha * (np.exp(0.5) * ndtr(-1.0) - 0.5))
+    second = lam**2 * (
+        0.5 + alpha**2 * (np.exp(2.0) * ndtr(-2.0) - 2.0 * np.exp(0.5) * ndtr(-1.0) + 0.5)
+    )
+    return float(mean), float(second)
+
+
+def _selu_constants_explain(values: list[float]) -> str:
+    """The two conditions checked with the student's α and λ: what they give instead of 0 and 1."""
+    mean, second = _selu_moments_n01(*values)
+    return (
+        f"With your alpha and lam, z ~ N(0, 1) gives E[selu(z)] = {mean:.4g} and "
+        f"E[selu(z)²] = {second:.4g}; the two conditions ask for 0 and 1."
+    )
+
+
 register(
     id="selu_constants",
     lesson="04",
@@ -153,11 +199,12 @@ register(
         _selu_constants,
         names=("alpha", "lam"),
         rtol=1e-9,
+        explain=_selu_constants_explain,
         mistakes=(
             Mistake(
                 lambda: (_selu_constants()[0] * _selu_constants()[1], _selu_constants()[1]),
-                "Your alpha is λ·α ≈ 1.758, SELU's value for x → −∞ (up to sign). The exercise asks "
-                "for α itself, which sits inside the bracket: λ·α·(exp(x) − 1).",
+                "Your alpha is the product λ·α, SELU's value for x → −∞ (up to sign). The exercise "
+                "asks for α itself, which sits inside the bracket: λ·α·(exp(x) − 1).",
             ),
             Mistake(
                 lambda: (1.0, _selu_constants()[1]),
@@ -193,8 +240,8 @@ register(
     checker=sequence_checker(
         _selu_moments_var2,
         names=("mean", "variance"),
-        rtol=1e-6,
-        atol=1e-12,
+        digits=6,
+        explain=lambda values: "A variance cannot be negative." if values[1] < 0 else None,
         mistakes=(
             Mistake(
                 lambda: (0.0, 1.0),
@@ -217,7 +264,8 @@ register(
         "The density of N(0, 2) is exp(−z²/4)/sqrt(4π); split the integrals at 0.",
         "mean = ∫ selu(z) p(z) dz, variance = ∫ selu(z)² p(z) dz − mean². scipy.integrate.quad "
         "with act.selu works; so does SymPy with the closed forms of section 4.3.",
-        "A Monte-Carlo estimate is not precise enough (the check needs 6 significant digits).",
+        "A Monte-Carlo estimate is not precise enough (the check needs 6 significant digits; "
+        "correctly rounded ones are enough).",
     ),
 )
 
@@ -237,8 +285,8 @@ register(
         mistakes=(
             Mistake(
                 lambda n: 1.0 / n,
-                "That is the variance 1/n_in; the exercise asks for the standard deviation, its "
-                "square root.",
+                "Your values are a variance (they fall like 1/n_in); the exercise asks for the "
+                "standard deviation.",
             ),
             Mistake(
                 lambda n: np.sqrt(2.0 / n),
@@ -247,14 +295,14 @@ register(
             ),
             Mistake(
                 lambda n: 2.0 / n,
-                "That is He's variance 2/n_in; LeCun's variance is 1/n_in, and the exercise asks for "
-                "its square root.",
+                "That is He's variance 2/n_in, made for ReLU (which zeroes half its inputs; SELU "
+                "does not); and the exercise asks for a standard deviation, not a variance.",
             ),
         ),
     ),
     hints=(
         "A unit's pre-activation z = Σ wᵢxᵢ has variance n_in·Var(w)·E[x²].",
-        "With E[x²] = 1 (SELU's fixed point), Var(z) = 1 needs Var(w) = 1/n_in.",
+        "With E[x²] = 1 (SELU's fixed point), which Var(w) makes Var(z) = 1?",
         "Return the standard deviation: the square root of the variance.",
     ),
 )

@@ -29,6 +29,7 @@ from .checkers import (
     number_checker,
     sympy_checker,
 )
+from .compare import fmt
 from .registry import register
 
 
@@ -139,7 +140,13 @@ register(
     section="5.2",
     checker=number_checker(
         _gelu_sigmoid_error,
-        rtol=1e-6,
+        digits=6,
+        explain=lambda value: (
+            "a largest absolute difference cannot be negative." if value < 0 else
+            "it must be the largest |x·σ(1.702x) − gelu(x)| over the whole interval [−6, 6], to "
+            "the six significant digits asked; evaluate the difference on a fine grid and check "
+            "where it peaks."
+        ),
         mistakes=(
             Mistake(
                 _gelu_tanh_error,
@@ -193,12 +200,13 @@ register(
         [(np.arange(-80, 81) / 10.0, b) for b in (1.0, 2.0, 0.5, 0.0, 10.0)],
         signature="swish_grad(x, beta)",
         describe=lambda x, b: f"for beta = {b}",
+        x_of=lambda x, _: x,
         mistakes=(
             Mistake(
                 lambda x, b: _swish_value(x, b) + _sig(b * x) * (1.0 - _swish_value(x, b)),
                 "The popular formula f + σ(βx)(1 − f) (equivalently σ(βx) + x·σ(βx)(1 − σ(βx)), "
-                "without the chain rule's factor beta) is the derivative for beta = 1 only; for "
-                "other beta: βf + σ(βx)(1 − βf).",
+                "without the chain rule's factor beta) is the derivative for beta = 1 only: your "
+                "values are right for beta = 1 and wrong for every other beta.",
             ),
             Mistake(
                 lambda x, b: 2.0 * _swish_grad_reference(x, b),
@@ -209,8 +217,9 @@ register(
     ),
     hints=(
         "Product rule on x·σ(βx): σ(βx) + x·(d/dx σ(βx)).",
-        "d/dx σ(βx) = β·σ(βx)·(1 − σ(βx)).",
-        "In terms of f = x·σ(βx): f' = βf + σ(βx)(1 − βf). Use scipy.special.expit for σ.",
+        "d/dx σ(βx) = β·σ(βx)·(1 − σ(βx)): the chain rule brings the factor β.",
+        "Check your formula against central differences, (f(x + h) − f(x − h)) / (2h) with "
+        "h = 1e-6, for beta = 2; use scipy.special.expit for a stable σ.",
     ),
 )
 
@@ -229,7 +238,10 @@ def _beta_limit_mistakes() -> list[tuple[Any, str]]:
         (x, "The answer x is the β → 0 limit of 2x·σ(βx), a mis-transcription of Swish; Swish itself "
             "is x·σ(βx)."),
         (sp.Max(x, 0), "That is the β → ∞ limit (ReLU); the exercise asks for β → 0."),
-        (sp.Integer(0), "σ(0) is 1/2, not 0."),
+        (
+            sp.Integer(0),
+            "Your limit is 0 for every x, but at β = 0 the gate σ(βx) is not 0: try x = 2.",
+        ),
     ]
 
 
@@ -247,6 +259,28 @@ register(
         "Give an expression in the symbol named x, e.g. x = sp.Symbol('x').",
     ),
 )
+
+
+def _swish_slope(x: float) -> float:
+    from course_utils.activations import swish
+
+    return float(swish.grad(x))
+
+
+def _mish_slope(x: float) -> float:
+    from course_utils.activations import mish
+
+    return float(mish.grad(x))
+
+
+def _not_a_minimum(name: str, slope: Any, value: float) -> str:
+    """What is wrong with ``value`` as the place of a minimum: the slope there is not 0."""
+    d = slope(value)
+    way = "still falls" if d < 0 else "already rises"
+    return (
+        f"the slope of {name} at x = {fmt(value)} is {d:.3g}, not 0 — the function {way} there, "
+        "so its smallest value is elsewhere (the exercise asks for at least 7 significant digits)."
+    )
 
 
 def _swish_argmin() -> float:
@@ -270,7 +304,8 @@ register(
     section="5.4",
     checker=number_checker(
         _swish_argmin,
-        rtol=1e-6,
+        digits=7,
+        explain=lambda value: _not_a_minimum("x·σ(x)", _swish_slope, value),
         mistakes=(
             Mistake(
                 _swish_min_value,
@@ -292,7 +327,8 @@ register(
     hints=(
         "Plot x·σ(x) for x in [−5, 2]: the minimum is where the derivative is 0.",
         "Differentiate with SymPy and solve derivative = 0 numerically: sp.nsolve(expr, x, -1).",
-        "Give the number with all its digits (float(...)); the check compares at relative tolerance 1e-6.",
+        "Give the number with all its digits (float(...)), or rounded correctly to at least 7 "
+        "significant digits.",
     ),
 )
 
@@ -320,7 +356,8 @@ register(
     section="5.5",
     checker=number_checker(
         _mish_argmin,
-        rtol=1e-6,
+        digits=7,
+        explain=lambda value: _not_a_minimum("Mish", _mish_slope, value),
         mistakes=(
             Mistake(
                 _mish_min_value,
@@ -339,6 +376,7 @@ register(
         "Mish's derivative is 0 at its minimum, somewhere in [−2, −0.5].",
         "x = sp.Symbol('x'); mish = x * sp.tanh(sp.log(1 + sp.exp(x))); then "
         "sp.nsolve(sp.diff(mish, x), x, -1.2).",
-        "Give the number with all its digits (float(...)); the check compares at relative tolerance 1e-6.",
+        "Give the number with all its digits (float(...)), or rounded correctly to at least 7 "
+        "significant digits.",
     ),
 )

@@ -6,12 +6,14 @@
 | ``softmax_jacobian`` | ``softmax_jacobian`` | function ``s -> (n, n)``: Jacobian from the output s |
 | ``softmax_temperature`` | ``softmax_temperature`` | function ``(x, T)`` along the last axis, stable |
 | ``log_softmax_stable`` | ``log_softmax_stable`` | function ``(x, axis=-1)``: stable log-softmax |
-| ``cross_entropy_grad`` | ``cross_entropy_grad`` | function ``(x, y)``: softmax(x) − y along the last axis |
+| ``cross_entropy_grad`` | ``cross_entropy_grad`` | function ``(x, y)``: dL/dx of softmax cross-entropy |
 | ``entropy_at_temperature`` | ``entropy_T2`` | number: entropy (nats) of the vocabulary at T = 2 |
 
-"Stable" as in COURSE.md: no warning and no NaN on large logits (1000, ±710, ±1e4, float32
-100), values within rtol 1e-7 / atol 1e-12 of the registry's softmax (float32 inputs: rtol
-1e-5). Inputs holding ±inf are not graded.
+"Stable" means: no warning and no NaN on large logits (1000, ±710, ±1e4, float32 100), values
+within rtol 1e-7 / atol 1e-12 of the registry's softmax (float32 inputs: rtol 1e-5). Inputs
+holding ±inf are not graded. Like every function exercise, an answer must not modify its input
+array (``x -= x.max()`` or ``x /= T`` fail). The later exercises may reuse the student's own
+``softmax_stable``; their failure messages then say so (:func:`~.checkers.noting_reuse`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import Mistake, function_checker, number_checker
+from .checkers import Mistake, enforce_source_rules, function_checker, noting_reuse, number_checker
 from .compare import (
     SILENCING_MESSAGE,
     STABLE_ATOL,
@@ -49,10 +51,12 @@ _NOTES = {
 }
 
 _OVERFLOW_ADVICE = (
-    "exp of a large logit overflows to inf (and inf / inf is nan). Softmax is shift-invariant, "
-    "softmax(x) = softmax(x − c), so subtract the maximum along the axis first: then every "
-    "exponent is ≤ 0. See {section}."
+    "exp of a large logit overflows to inf (and inf / inf is nan), although the probabilities "
+    "themselves are ordinary numbers. Softmax is shift-invariant: use that. See {section}."
 )
+
+_REUSED = {"softmax_stable": "softmax_stable"}
+"""The earlier answer of this notebook that later answers may call (answer name -> exercise id)."""
 
 
 def _softmax(x: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
@@ -97,8 +101,8 @@ def _diagnose(
         if x.ndim >= 2 and matches(got, _quiet(_global_max, x, axis)):
             return (
                 f"Not stable: {desc} your function returned {fmt(got)}. You subtracted ONE maximum "
-                "of the whole array; rows far below it underflow to 0 / 0 = nan. Subtract the "
-                "maximum of each slice: np.max(x, axis=axis, keepdims=True). See {section}."
+                "of the whole array; rows far below it underflow to 0 / 0 = nan. Each slice along "
+                "the axis needs its own. See {section}."
             )
         warn = f" ({run_warning})" if run_warning else ""
         return f"Not stable: {desc} your function returned {fmt(got)}{warn}. {_OVERFLOW_ADVICE}"
@@ -183,6 +187,11 @@ def _run_case(
     return got, mismatch, run
 
 
+def noting_reuse_of_earlier_answers(checker: Any) -> Any:
+    """``checker`` whose failures say when the answer calls the student's own earlier answers."""
+    return noting_reuse(checker, _REUSED)
+
+
 # ----------------------------------------------------------------------------- softmax_stable
 def _softmax_stable_mistakes(x: np.ndarray, axis: int) -> list[tuple[Any, str]]:
     from course_utils.activations import log_softmax
@@ -196,10 +205,11 @@ def _softmax_stable_mistakes(x: np.ndarray, axis: int) -> list[tuple[Any, str]]:
             _quiet(_softmax, -x, axis=axis),
             "Sign error: that is softmax(−x) (softmin); the largest logit must get the largest probability.",
         ),
-        (_quiet(np.exp, x), "Your output is not normalised: divide by the sum of the exponentials."),
+        (_quiet(np.exp, x), "Your output is not normalised: its slices do not sum to 1."),
         (
             _quiet(lambda: x / x.sum(axis=axis, keepdims=True)),
-            "You normalised the logits themselves; softmax exponentiates them first.",
+            "You normalised the logits themselves: your output has negative entries, but "
+            "probabilities cannot be negative.",
         ),
         (
             _quiet(_no_keepdims, x, axis),
@@ -217,9 +227,10 @@ def _softmax_stable_mistakes(x: np.ndarray, axis: int) -> list[tuple[Any, str]]:
     section="6.2",
     hints=(
         "Try np.exp(1000.0): the naive formula overflows for large logits.",
-        "Softmax does not change when the same constant is subtracted from every logit of a slice.",
-        "m = np.max(x, axis=axis, keepdims=True); e = np.exp(x - m); then divide e by its sum along "
-        "the same axis (keepdims=True again).",
+        "Softmax does not change when the same constant is subtracted from every logit of a slice. "
+        "Which constant makes every exponent ≤ 0?",
+        "Reduce along `axis` with keepdims=True (np.max(..., keepdims=True), np.sum(..., "
+        "keepdims=True)) so each result broadcasts back against x.",
     ),
 )
 def check_softmax_stable(answer: Any) -> tuple[str, str]:
@@ -298,48 +309,59 @@ register(
     kind="function",
     title="The Jacobian of softmax, from its output s",
     section="6.4",
-    checker=function_checker(
-        _jacobian_reference,
-        _jacobian_cases,
-        signature="softmax_jacobian(s)",
-        describe=lambda s: f"for s = {fmt(s)}",
-        mistakes=(
-            Mistake(
-                lambda s: -np.outer(s, s),
-                "The diagonal term is missing: on the diagonal, ∂s_i/∂x_i = s_i(1 − s_i), not −s_i².",
+    checker=noting_reuse_of_earlier_answers(
+        function_checker(
+            _jacobian_reference,
+            _jacobian_cases,
+            signature="softmax_jacobian(s)",
+            describe=lambda s: f"for s = {fmt(s)}",
+            mistakes=(
+                Mistake(
+                    lambda s: -np.outer(s, s),
+                    "Your diagonal entries are negative, but raising x_i raises s_i: ∂s_i/∂x_i must be "
+                    "≥ 0. Something on the diagonal is missing.",
+                ),
+                Mistake(
+                    lambda s: np.outer(s, s) - np.diag(s),
+                    "Sign error: your matrix is the negative of the Jacobian (check which term is "
+                    "subtracted).",
+                ),
+                Mistake(
+                    np.diag,
+                    "Your columns do not sum to 0. The outputs always sum to 1, so raising one logit "
+                    "cannot change their total: every column of the Jacobian must sum to 0. Your "
+                    "off-diagonal entries are 0, and the diagonal is too large.",
+                ),
+                Mistake(
+                    lambda s: np.diag(s * (1.0 - s)),
+                    "Only the diagonal is right: your off-diagonal entries are 0, but raising x_j "
+                    "lowers every other s_i (the outputs sum to 1), so each column must sum to 0.",
+                ),
+                Mistake(
+                    lambda s: np.diag(s) - s @ s,
+                    "For a 1-D array, s @ s.T is a single number (the dot product), not a matrix: the "
+                    "outer product is np.outer(s, s) (or s[:, None] * s[None, :]).",
+                ),
+                Mistake(
+                    lambda s: np.eye(len(s)) - s[None, :],
+                    "That is the Jacobian of log-softmax, (δ_ij − s_j); softmax's own Jacobian is asked for.",
+                ),
+                Mistake(
+                    lambda s: _jacobian_reference(_softmax(s)),
+                    "Your function treats its input as logits and applies softmax again; it receives the "
+                    "softmax OUTPUT s.",
+                ),
             ),
-            Mistake(
-                lambda s: np.outer(s, s) - np.diag(s),
-                "Sign error: your matrix is the negative of the Jacobian (check which term is subtracted).",
+            pass_message=(
+                "Correct! Your Jacobian is right for all 6 test vectors (including one-hot and uniform s)."
             ),
-            Mistake(np.diag, "Only diag(s): the −s_i·s_j part, present in every entry, is missing."),
-            Mistake(
-                lambda s: np.diag(s * (1.0 - s)),
-                "Only the diagonal is right: off the diagonal, ∂s_i/∂x_j = −s_i·s_j is not 0.",
-            ),
-            Mistake(
-                lambda s: np.diag(s) - s @ s,
-                "For a 1-D array, s @ s.T is a single number (the dot product), not a matrix: the "
-                "outer product is np.outer(s, s) (or s[:, None] * s[None, :]).",
-            ),
-            Mistake(
-                lambda s: np.eye(len(s)) - s[None, :],
-                "That is the Jacobian of log-softmax, (δ_ij − s_j); softmax's own Jacobian is asked for.",
-            ),
-            Mistake(
-                lambda s: _jacobian_reference(_softmax(s)),
-                "Your function treats its input as logits and applies softmax again; it receives the "
-                "softmax OUTPUT s.",
-            ),
-        ),
-        pass_message=(
-            "Correct! Your Jacobian is right for all 6 test vectors (including one-hot and uniform s)."
-        ),
+        )
     ),
     hints=(
         "Differentiate s_i = exp(x_i) / Σ_k exp(x_k) with respect to x_j; treat i = j and i ≠ j separately.",
-        "You should find ∂s_i/∂x_j = s_i(δ_ij − s_j).",
-        "In NumPy: a diagonal matrix from s minus the outer product of s with itself.",
+        "You should find one expression for ∂s_i/∂x_j with a Kronecker delta δ_ij in it.",
+        "In NumPy, np.diag(v) builds a diagonal matrix and np.outer(a, b) the matrix of all "
+        "products a_i·b_j: write your expression with those.",
     ),
 )
 
@@ -349,17 +371,16 @@ def _temperature_mistakes(x: np.ndarray, T: float) -> list[tuple[Any, str]]:
     return [
         (
             _quiet(_softmax, x * T),
-            "You multiplied the logits by T; temperature DIVIDES them (softmax(x / T)), so a large T "
-            "flattens the distribution.",
+            "You multiplied the logits by T: a large T must flatten the distribution, yours sharpens it.",
         ),
-        (_quiet(_softmax, x), "Your function ignores T: it returns softmax(x) whatever the temperature."),
+        (_quiet(_softmax, x), "Your function ignores T: it returns the same whatever the temperature."),
         (
             _quiet(lambda: _softmax(x) / T),
-            "You divided the probabilities by T; T divides the logits, before the exp.",
+            "Your output does not sum to 1: you divided the probabilities by T, after the softmax.",
         ),
         (
             _quiet(lambda: np.exp(x / T)),
-            "Your output is not normalised: divide by the sum of the exponentials.",
+            "Your output is not normalised: it does not sum to 1.",
         ),
     ]
 
@@ -373,10 +394,11 @@ def _temperature_mistakes(x: np.ndarray, T: float) -> list[tuple[Any, str]]:
     section="6.7",
     hints=(
         "Temperature rescales the logits before the softmax: small T sharpens, large T flattens.",
-        "Divide the logits by T, then apply the stable recipe (subtract the max along the last axis).",
+        "Rescale the logits by T, then apply the stable recipe of softmax_stable along the last axis.",
         "Small T makes x / T huge, so the max subtraction matters even for ordinary logits.",
     ),
 )
+@noting_reuse_of_earlier_answers
 def check_softmax_temperature(answer: Any) -> tuple[str, str]:
     """Several temperatures, a 2-D input (last axis), and logits that overflow unless shifted."""
     f = require_function(answer, signature="softmax_temperature(x, T)")
@@ -417,18 +439,34 @@ def _log_softmax_mistakes(x: np.ndarray, axis: int) -> list[tuple[Any, str]]:
     return [
         (
             _quiet(_softmax, x, axis=axis),
-            "You returned the probabilities; log-softmax is their logarithm, x − logsumexp(x).",
+            "You returned the probabilities; log-softmax returns their logarithms (all ≤ 0).",
         ),
         (
             _quiet(lambda: x - np.max(x, axis=axis, keepdims=True)),
-            "You subtracted the maximum but not the log of the sum: log-softmax is "
-            "x − m − log Σ exp(x − m) with m the maximum.",
+            "You subtracted the maximum only: the exponentials of your output do not sum to 1, "
+            "as log-probabilities must. Something is still missing.",
         ),
         (
             _quiet(lambda: x - np.log(np.sum(np.exp(x), axis=axis))),
             "The sum lost its axis and broadcast against the wrong dimension: use keepdims=True.",
         ),
     ]
+
+
+LOG_SOFTMAX_FORBIDDEN: dict[str, str] = {
+    "scipy": "SciPy",
+    "logsumexp": "a ready-made logsumexp",
+    "log_softmax": "a ready-made log_softmax",
+    "logaddexp": "np.logaddexp (a ready-made logsumexp)",
+    "torch": "PyTorch",
+}
+"""What ``log_softmax_stable``'s statement rules out: ready-made logsumexp and log-softmax."""
+
+LOG_SOFTMAX_RULE = (
+    "The exercise asks you to write logsumexp yourself with the maximum trick: no SciPy and no "
+    "ready-made logsumexp or log-softmax (scipy.special, torch, np.logaddexp, the course's "
+    "log_softmax)."
+)
 
 
 @register(
@@ -440,14 +478,16 @@ def _log_softmax_mistakes(x: np.ndarray, axis: int) -> list[tuple[Any, str]]:
     section="6.3",
     hints=(
         "Take the log of the softmax formula by hand: log s_i = x_i − log Σ_j exp(x_j).",
-        "log Σ_j exp(x_j) overflows for large x; with m = max x it equals m + log Σ_j exp(x_j − m).",
-        "m = np.max(x, axis=axis, keepdims=True); return x - m - np.log(np.sum(np.exp(x - m), "
-        "axis=axis, keepdims=True)).",
+        "log Σ_j exp(x_j) overflows for large x; pull the maximum m out of the sum first "
+        "(exp(x_j) = exp(m)·exp(x_j − m)).",
+        "Reduce along `axis` with keepdims=True, so that m and the sum broadcast back against x.",
     ),
 )
+@noting_reuse_of_earlier_answers
 def check_log_softmax_stable(answer: Any) -> tuple[str, str]:
     """Ordinary and huge logits, a tiny probability (log(softmax) gives -inf), axes, float32."""
     f = require_function(answer, signature="log_softmax_stable(x, axis=-1)")
+    enforce_source_rules(f, forbidden=LOG_SOFTMAX_FORBIDDEN, rule=LOG_SOFTMAX_RULE)
     rng = np.random.default_rng(16)
     cases: list[tuple[np.ndarray, int | None, str]] = [
         (np.array([1.0, 2.0, 3.0, 0.5]), None, "for x = [1.0, 2.0, 3.0, 0.5]"),
@@ -465,7 +505,7 @@ def check_log_softmax_stable(answer: Any) -> tuple[str, str]:
     for x, axis, desc in cases:
         ax = -1 if axis is None else axis
         expected = _log_softmax(x.astype(np.float64), axis=ax)
-        advice = ": subtract the maximum before the exp (logsumexp)."
+        advice = " (exp of a large logit overflows inside the sum; see {section})."
         wrong = _run_case(f, (x.copy(),), axis, expected, x.dtype == np.float32, desc, advice)
         if wrong is None:
             continue
@@ -474,13 +514,13 @@ def check_log_softmax_stable(answer: Any) -> tuple[str, str]:
         if np.any(np.isneginf(got)) and matches(got, _quiet(_log_of_softmax, x64, ax)):
             raise Fail(
                 f"{desc[:1].upper()}{desc[1:]} your function returned {fmt(got)}: that is log(softmax(x)). "
-                "A probability below ~1e-323 rounds to 0 and its log is −inf. Compute x − logsumexp(x) "
-                "directly instead. See {section}."
+                "A probability below ~1e-323 rounds to 0 and its log is −inf, although the "
+                "log-probability itself is an ordinary number. See {section}."
             )
         if not np.all(np.isfinite(got)):
             raise Fail(
-                f"Not stable: {desc} your function returned {fmt(got)}. exp of a large logit overflows; "
-                "use logsumexp(x) = m + log Σ exp(x − m) with m the maximum. See {section}."
+                f"Not stable: {desc} your function returned {fmt(got)}. exp of a large logit "
+                "overflows inside your sum of exponentials. See {section}."
             )
         for candidate, message in _log_softmax_mistakes(x64, ax):
             if candidate is not None and matches(got, candidate):
@@ -516,32 +556,45 @@ register(
     kind="function",
     title="The gradient of softmax cross-entropy with respect to the logits",
     section="6.5",
-    checker=function_checker(
-        _ce_grad,
-        _ce_cases,
-        signature="cross_entropy_grad(x, y)",
-        describe=lambda x, y: f"for logits x = {fmt(x)} and target y = {fmt(y)}",
-        mistakes=(
-            Mistake(
-                lambda x, y: np.asarray(y) - _softmax(x), "Sign error: the gradient is s − y, not y − s."
+    checker=noting_reuse_of_earlier_answers(
+        function_checker(
+            _ce_grad,
+            _ce_cases,
+            signature="cross_entropy_grad(x, y)",
+            describe=lambda x, y: f"for logits x = {fmt(x)} and target y = {fmt(y)}",
+            mistakes=(
+                Mistake(
+                    lambda x, y: np.asarray(y) - _softmax(x),
+                    "Sign error: for the true class (y_i = 1) your gradient is positive, so a gradient "
+                    "step would LOWER that class's logit and raise the loss; raising the true class's "
+                    "logit lowers the loss, so its gradient must be negative.",
+                ),
+                Mistake(
+                    lambda x, y: _softmax(x),
+                    "Your gradient does not depend on the target y, but the loss does: for the same "
+                    "logits and another target it must change.",
+                ),
+                Mistake(
+                    lambda x, y: _log_softmax(x) - y,
+                    "You used log-probabilities: your gradient's components do not sum to 0 across the "
+                    "classes, yet adding the same constant to every logit leaves the loss unchanged, "
+                    "so they must.",
+                ),
+                Mistake(
+                    lambda x, y: np.asarray(x) - y,
+                    "Your gradient changes when the same constant is added to every logit, but the "
+                    "loss does not (softmax is shift-invariant): the logits cannot enter it as they are.",
+                ),
             ),
-            Mistake(lambda x, y: _softmax(x), "The target is missing: the gradient is s − y."),
-            Mistake(
-                lambda x, y: _log_softmax(x) - y,
-                "You used log-softmax; the gradient uses the probabilities s = softmax(x) themselves.",
-            ),
-            Mistake(
-                lambda x, y: np.asarray(x) - y,
-                "You subtracted y from the logits; the gradient is softmax(x) − y.",
-            ),
-        ),
-        pass_message="Correct! Your gradient is softmax(x) − y in all 5 cases, including a 2-D batch "
-        "and logits of ±1000.",
+            pass_message="Correct! Your gradient is softmax(x) − y in all 5 cases, including a 2-D batch "
+            "and logits of ±1000.",
+        )
     ),
     hints=(
         "Chain the log through the softmax Jacobian: ∂L/∂x_j = −Σ_i y_i (δ_ij − s_j).",
-        "Use Σ_i y_i = 1: everything collapses to prediction minus target.",
-        "Compute s with a stable softmax along the last axis, then return s - y.",
+        "Use Σ_i y_i = 1 to simplify the sum: two simple terms remain.",
+        "Compute s with a stable softmax along the last axis (your softmax_stable, or the same "
+        "recipe), then combine it with y.",
     ),
 )
 
@@ -559,6 +612,34 @@ def _entropy(temperature: float) -> float:
     return float(-np.sum(softmax(x, temperature=temperature) * log_softmax(x, temperature=temperature)))
 
 
+def _entropy_explain(value: float) -> str:
+    """What is wrong with an entropy value: a violated bound, never the answer."""
+    return f"{_entropy_bound(value)} {_ENTROPY_REUSE_NOTE}"
+
+
+_ENTROPY_REUSE_NOTE = (
+    "(If you computed p with your own softmax_stable, make sure check('softmax_stable', "
+    "softmax_stable) passes first.)"
+)
+
+
+def _entropy_bound(value: float) -> str:
+    if value < 0:
+        return "an entropy cannot be negative: every term −p·log p is ≥ 0 for 0 < p ≤ 1."
+    if value > np.log(len(ENTROPY_LOGITS)):
+        return (
+            f"an entropy over {len(ENTROPY_LOGITS)} words cannot exceed log {len(ENTROPY_LOGITS)} "
+            f"≈ {np.log(len(ENTROPY_LOGITS)):.4f} nats (the uniform distribution)."
+        )
+    low, high = _entropy(1.0), _entropy(10.0)
+    if not low < value < high:
+        return (
+            "entropy rises with T, so at T = 2 it lies between the entropies at T = 1 "
+            f"({low:.4f} nats) and T = 10 ({high:.4f} nats); yours does not."
+        )
+    return "it lies in the right range but is not the entropy at T = 2 to the six significant digits asked."
+
+
 register(
     id="entropy_at_temperature",
     lesson="06",
@@ -569,6 +650,8 @@ register(
     checker=number_checker(
         lambda: _entropy(2.0),
         what="the entropy at T = 2",
+        digits=6,
+        explain=_entropy_explain,
         mistakes=(
             Mistake(
                 lambda: _entropy(2.0) / np.log(2.0),
@@ -577,7 +660,9 @@ register(
             Mistake(lambda: _entropy(1.0), "That is the entropy at T = 1; divide the logits by T = 2 first."),
             Mistake(lambda: _entropy(0.5), "That is the entropy at T = 0.5: you multiplied the logits by T."),
             Mistake(
-                lambda: float(np.log(5.0)), "log 5 is the maximum (uniform) entropy; at T = 2 it is lower."
+                lambda: float(np.log(5.0)),
+                "log 5 is the maximum entropy (the uniform distribution over 5 words); at T = 2 "
+                "the distribution is not uniform yet.",
             ),
         ),
     ),

@@ -72,10 +72,11 @@ register(
         "c",
         SELU_INIT_OPTIONS,
         feedback={
-            "a": "He init doubles the variance to make up for ReLU's zeroed half; SELU's α and λ "
-            "were derived for pre-activations with variance 1, which needs Var(w) = 1/n_in.",
-            "b": "Xavier averages fan-in and fan-out; SELU's fixed point (mean 0, variance 1) needs "
-            "Var(w) = 1/n_in exactly.",
+            "a": "He init doubles the variance to make up for ReLU's zeroed half; SELU zeroes "
+            "nothing, and its α and λ were derived for pre-activations of variance 1, which He's "
+            "variance overshoots.",
+            "b": "Xavier's variance depends on the fan-out n_out too, but the variance of a unit's "
+            "pre-activation depends only on its n_in inputs (the two agree only when n_in = n_out).",
             "d": "All-zero weights make every unit identical (no symmetry breaking) and the signal 0.",
         },
     ),
@@ -165,24 +166,41 @@ def check_properties_monotonic(answer: Any) -> tuple[str, str]:
             f"Not among the eight compared activations: {', '.join(outside)} (they are {', '.join(names)})."
         )
     expected = {n for n in names if get(n).properties["monotonic"]}
-    extra = sorted(given - expected)
-    missing = sorted(expected - given)
+    extra = [n for n in names if n in given - expected]
+    missing = expected - given
     if not extra and not missing:
         return "passed", f"Correct! The monotonic ones are {', '.join(n for n in names if n in expected)}."
     parts = []
     if extra:
-        one = len(extra) == 1
-        parts.append(
-            f"Not monotonic: {', '.join(extra)} — {'it dips' if one else 'they dip'} below 0 for "
-            f"negative x and {'rises' if one else 'rise'} again (a minimum below 0)."
-        )
+        parts.append(_not_monotonic_counterexample(extra[0]))
+        if len(extra) > 1:
+            others = len(extra) - 1
+            parts.append(
+                f"{others} more of your names {'is' if others == 1 else 'are'} not monotonic either."
+            )
     if missing:
-        one = len(missing) == 1
+        count = len(missing)
         parts.append(
-            f"Missing: {', '.join(missing)} — {'it is' if one else 'they are'} monotonic too "
-            "(the derivative is never negative)."
+            f"Your list misses {count} monotonic activation{'' if count == 1 else 's'}: check the "
+            "shape of each one you left out (is its derivative ever negative?)."
         )
     raise Fail(" ".join(parts))
+
+
+def _not_monotonic_counterexample(name: str) -> str:
+    """A counterexample to monotonicity: two inputs a < b with f(a) > f(b)."""
+    from course_utils.activations import get
+
+    record = get(name)
+    x = np.linspace(-6.0, 0.0, 601)
+    y = np.asarray(record(x), dtype=np.float64)
+    low = int(np.argmin(y))
+    a, b = float(x[0]), float(x[low])
+    return (
+        f"Not monotonic: {name} — {name}({a:g}) = {float(y[0]):.3g} is larger than "
+        f"{name}({b:.2f}) = {float(y[low]):.3g} although {a:g} < {b:.2f} — it dips below 0 and "
+        "rises again."
+    )
 
 
 # ----------------------------------------------------------------------------- leaky default
@@ -196,6 +214,10 @@ register(
     checker=number_checker(
         0.01,
         what="PyTorch's default negative slope",
+        explain=lambda value: (
+            f"{value:g} is not the default slope of torch.nn.LeakyReLU; the course's registry "
+            "follows PyTorch's defaults (leaky_relu.params)."
+        ),
         mistakes=(
             Mistake(0.3, "0.3 is the Keras layer's default (LeakyReLU), not PyTorch's."),
             Mistake(0.2, "0.2 is tf.nn.leaky_relu's default, not PyTorch's."),
@@ -230,14 +252,14 @@ register(
             Mistake(lambda x: np.maximum(x, 0.0), "That is ReLU; for x < 0 ELU is α(eˣ − 1)."),
         ),
         stability_advice=(
-            "np.where evaluates BOTH branches for every element, so np.exp(x) still runs on large "
-            "positive x. Clip its argument, np.minimum(x, 0), and use np.expm1 (accurate near 0). "
-            "See {section}."
+            "np.where evaluates BOTH branches for every element, so the exp in the branch you "
+            "discard still runs on large positive x and overflows there. See {section}."
         ),
     ),
     hints=(
         "First make it run: α(...) calls α; a multiplication sign is missing.",
         "np.where computes both branches everywhere: exp(1000) still overflows in the branch you throw away.",
-        "np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0.0)))",
+        "Make the discarded branch harmless: the exp's argument never needs to be positive "
+        "(np.minimum), and np.expm1 keeps eˣ − 1 accurate near 0.",
     ),
 )
