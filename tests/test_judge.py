@@ -26,6 +26,7 @@ from course_utils.judge import RemoteFunction, judge, rebuild_exception
 
 def local_request(namespace: dict[str, Any], channel: Path):
     """A ``request`` that runs the probe here instead of in a kernel."""
+    channel.mkdir(parents=True, exist_ok=True)
     probe.install(str(channel), namespace=namespace)
     counter = itertools.count()
 
@@ -287,3 +288,46 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path, monkeypatch
     assert (tmp_path / "m.npz").stat().st_size < wire.MAX_ARRAY_BYTES
     with pytest.raises(wire.WireError, match="too much"):
         wire.read_message(tmp_path / "m")
+
+
+# --- the whole bank: every wrong and right answer, judged both ways ------------------------------
+
+import test_grading_feedback as bank  # noqa: E402 - the bank of right and wrong answers
+
+from course_utils.grading import EXERCISES  # noqa: E402
+
+BANK_SOURCE = Path(bank.__file__).read_text(encoding="utf-8")
+CASES = [(ex, answer) for ex, answer, _ in bank.BANK] + sorted(bank.RIGHT_FUNCTIONS.items())
+
+
+@pytest.mark.parametrize(("exercise", "answer"), CASES, ids=[f"{ex}-{i}" for i, (ex, _) in enumerate(CASES)])
+def test_the_class_grader_and_check_agree_on_the_whole_bank(
+    tmp_path: Path, exercise: str, answer: Any
+) -> None:
+    """Does the judge, with every answer behind the probe, give check()'s status, message and points?"""
+    name = EXERCISES[exercise].answer_name
+    local = check(exercise, answer)
+    remote = judge(exercise, local_request({name: answer}, tmp_path), BANK_SOURCE, seed=None)
+    assert (remote["status"], remote["message"], remote["points"]) == (
+        local.status,
+        local.message,
+        local.points,
+    )
+
+
+def test_hidden_inputs_catch_an_answer_that_is_right_only_on_the_public_grid(tmp_path: Path) -> None:
+    """Does an answer hard-coded to the public inputs pass check() but fail the hidden ones?"""
+    public = np.union1d(np.arange(-80, 81) / 10.0, np.random.default_rng(40).uniform(-8.0, 8.0, 40))
+    known = dict(zip(public.tolist(), (public > 0).astype(float).tolist(), strict=True))
+
+    def relu_grad(x):  # a lookup table of the public points: 0.5 anywhere else
+        x = np.asarray(x, dtype=float)
+        return np.array(
+            [known.get(v, 1.0 if v > 0 else 0.0) if abs(v) <= 3 or v in known else 0.5 for v in x.ravel()]
+        ).reshape(x.shape)
+
+    local = check("relu_grad", relu_grad)
+    first = judge("relu_grad", local_request({"relu_grad": relu_grad}, tmp_path / "a"), "", seed=7)
+    again = judge("relu_grad", local_request({"relu_grad": relu_grad}, tmp_path / "b"), "", seed=7)
+    assert local.status == "passed"
+    assert first["status"] == "failed" and first == again

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import hidden
 from .compare import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
@@ -277,28 +278,29 @@ def elementwise_checker(
 
     def checker(answer: Any) -> tuple[str, str]:
         f = require_function(answer, signature=signature)
-        # (1) ordinary inputs
-        x = base.copy()
+        # (1) ordinary inputs (and, in the class grader, hidden ones drawn from the teacher's seed)
+        grid = hidden.extend_grid(base)
+        x = grid.copy()
         got, run = evaluate(
             f, x, f"when called with a 1-D array of {x.size} values from {fmt(x[0])} to {fmt(x[-1])}"
         )
         problem = shape_problem(got, x.shape)
         if problem:
             raise Fail(problem)
-        expected = reference(base)
-        accept = kink_accept(base, got)
+        expected = reference(grid)
+        accept = kink_accept(grid, got)
         mismatch = find_mismatch(got, expected, rtol=rtol, atol=atol, accept=accept)
         if mismatch is not None:
             known = _mistake_for(
                 got[~accept],
-                ((out[~accept], msg) for out, msg in _safe_outputs(all_mistakes, base)),
+                ((out[~accept], msg) for out, msg in _safe_outputs(all_mistakes, grid)),
                 expected[~accept],
             )
-            detail = kink_message(base, got) or describe_mismatch(mismatch, x=base, arg=arg)
+            detail = kink_message(grid, got) or describe_mismatch(mismatch, x=grid, arg=arg)
             warn = warning_problem(run)
             extra = f"\n{warn}" if warn and not np.all(np.isfinite(got)) else ""
             raise Fail(f"{known}\n{detail}{extra}" if known else f"{detail}{extra}")
-        kink_fail = kink_message(base, got)
+        kink_fail = kink_message(grid, got)
         if kink_fail:
             raise Fail(kink_fail)
         # (2) a 2-D input keeps its shape
@@ -320,7 +322,7 @@ def elementwise_checker(
             accept=kink_accept(x2, got2),
             arg=arg,
         )
-        checked = f"{base.size} points and a 2-D input"
+        checked = f"{grid.size} points and a 2-D input"
         # (3, 4) extreme inputs
         if stable:
             if silences_warnings(f):
