@@ -17,7 +17,9 @@ A spec module holds::
 
 ``prose.quotes(text)`` fails, naming the text and the lesson, when the lesson's markdown no
 longer contains ``text`` — which is what happens when a computed number drifts away from
-the number written in the prose.
+the number written in the prose. A translated lesson (``zh/notebooks/``) runs the same spec;
+there the words differ, so ``quotes`` asks only that every number of ``text`` appears in the
+translation with the same digits.
 """
 
 from __future__ import annotations
@@ -39,11 +41,15 @@ FETCH_TIMEOUT = 60
 _FETCH = "__import__('json').dumps({name}, default=lambda o: o.tolist() if hasattr(o, 'tolist') else repr(o))"
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:e[-+]?\d+)?")
+
+
 class Prose:
     """The markdown of one lesson, for checking the numbers it quotes."""
 
     def __init__(self, notebook: Path) -> None:
         nb = json.loads(notebook.read_text(encoding="utf-8"))
+        self.translated = nb.get("metadata", {}).get("course_utils", {}).get("language", "en") != "en"
         cells = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
         self.name = notebook.name
         self.text = "\n".join(
@@ -52,7 +58,18 @@ class Prose:
         self._flat = re.sub(r"\s+", " ", self.text)
 
     def quotes(self, text: str) -> None:
-        """Assert the lesson's markdown contains ``text`` (whitespace-insensitive)."""
+        """Assert the lesson's markdown contains ``text`` (whitespace-insensitive).
+
+        In a translation, every number of ``text`` must appear (the words are translated).
+        """
+        if self.translated:
+            missing = [n for n in _NUMBER.findall(text) if n not in self._flat]
+            if missing:
+                raise AssertionError(
+                    f"{self.name} (translation): the prose no longer quotes {missing} from {text!r}, "
+                    "numbers the lesson computes now — update the translation."
+                )
+            return
         if re.sub(r"\s+", " ", text) not in self._flat:
             raise AssertionError(
                 f"{self.name}: the prose no longer quotes {text!r}, the number the lesson computes "
@@ -62,7 +79,7 @@ class Prose:
 
 def _spec_for(path: Path) -> ModuleType | None:
     match = re.match(r"(\d\d)-", path.name)
-    if path.parent.name != "notebooks" or not match:
+    if path.parent.name != "notebooks" or not match:  # notebooks/ and zh/notebooks/
         return None
     spec_path = SPEC_DIR / f"lesson{match.group(1)}.py"
     if not spec_path.is_file():
