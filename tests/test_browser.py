@@ -109,13 +109,13 @@ def latency_table(runs: list[LessonRun]) -> list[str]:
     import numpy as np
 
     width = max([len(w) for run in runs for w, _ in run.latency] + [6])
-    head = f"{'lesson':28s} {'widget':{width}s} {'slider':16s}"
+    head = f"{'lesson':30s} {'widget':{width}s} {'slider':16s}"
     lines = [f"{head} {'n':>3s} {'median':>7s} {'p95':>7s} {'max':>7s}"]
     for run in runs:
         for (widget, slider), values in run.latency.items():
             ms = np.asarray(values)
             lines.append(
-                f"{run.slug:28s} {widget:{width}s} {slider:16s} {ms.size:3d} {np.median(ms):7.0f} "
+                f"{run.slug:30s} {widget:{width}s} {slider:16s} {ms.size:3d} {np.median(ms):7.0f} "
                 f"{np.percentile(ms, 95):7.0f} {ms.max():7.0f}"
             )
     return lines
