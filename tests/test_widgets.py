@@ -187,22 +187,26 @@ def _positions(lo: float, hi: float, step: float, n: int = 5) -> list[float]:
 def _sweep(widget: SliderWidget) -> list[dict]:
     """Control changes moving every slider through its range (ends included), both ways.
 
-    Then each dropdown choice in turn, with every slider that choice uses moved to both ends
-    and back (so that, e.g., the explorer's parameter sliders are moved for the activations
-    that use them).
+    Then each dropdown choice in turn, moving the sliders that choice uses: those that only
+    some choices use (e.g. the explorer's ``alpha``) to both ends and back, those that every
+    choice uses (e.g. its x-range) to one end (alternately the high and the low one).
     """
     steps: list[dict] = []
     for name, (lo, hi, step) in widget.ranges.items():
         positions = _positions(lo, hi, step)
         steps += [{name: v} for v in positions + positions[-2::-1]] + [{name: widget.defaults[name]}]
     for dropdown, choices in widget.options.items():
-        for choice in choices:
+        off = {choice: widget.disabled({**widget.defaults, dropdown: choice}) for choice in choices}
+        live = {choice: [n for n in widget.ranges if n not in off[choice]] for choice in choices}
+        always = set.intersection(*(set(names) for names in live.values()))
+        for c, choice in enumerate(choices):
             steps.append({dropdown: choice})
-            values = {**widget.defaults, dropdown: choice}
-            live = [name for name in widget.ranges if name not in widget.disabled(values)]
-            for name in live:
+            for name in live[choice]:
                 lo, hi, _ = widget.ranges[name]
-                steps += [{name: hi}, {name: lo}, {name: widget.defaults[name]}]
+                if name in always:
+                    steps.append({name: hi if c % 2 == 0 else lo})
+                else:
+                    steps += [{name: hi}, {name: lo}, {name: widget.defaults[name]}]
         steps.append({dropdown: widget.defaults[dropdown]})
     return steps
 
@@ -226,25 +230,33 @@ def test_blitted_frames_equal_full_redraws_across_every_range(name):
     """Is every blitted step the same picture, pixel for pixel, as a full redraw at those values?
 
     Stale ticks, ghost lines, missing labels or a moving artist drawn in the wrong order would
-    each make pixels differ. Also: does the widget blit at all (some step not fully redrawn)?
+    each make pixels differ. Every fourth step is also compared with a second widget that
+    jumps straight to the same values (a picture must not depend on the path the sliders
+    took). Also: does the widget blit at all (some step not fully redrawn)?
     """
     widget = BUILDERS[name]()
     widget.render()
+    shadow = BUILDERS[name]()
     assert widget._moving, f"{name}: animates nothing, so every step is a full redraw"
     blitted = 0
-    for values in _sweep(widget):
+    for i, values in enumerate(_sweep(widget)):
         before = widget.full_redraws
         frame = _pixels(widget.update(**values))
         blitted += widget.full_redraws == before
-        full = _full_redraw(widget)
-        assert frame.shape == full.shape, (name, values)
-        differ = np.any(frame != full, axis=-1)
-        if differ.any():
-            rows, cols = np.nonzero(differ)
-            pytest.fail(
-                f"{name}: after update({values}) -> {widget.values}, {int(differ.sum())} pixels differ from "
-                f"a full redraw, within rows {rows.min()}-{rows.max()} and columns {cols.min()}-{cols.max()}"
-            )
+        references = {"a full redraw": _full_redraw(widget)}
+        if i % 4 == 0:
+            shadow.update(**widget.values)
+            references["a widget that jumped there"] = _pixels(shadow.render(full=True))
+        for what, reference in references.items():
+            assert frame.shape == reference.shape, (name, values, what)
+            differ = np.any(frame != reference, axis=-1)
+            if differ.any():
+                rows, cols = np.nonzero(differ)
+                pytest.fail(
+                    f"{name}: after update({values}) -> {widget.values}, {int(differ.sum())} pixels "
+                    f"differ from {what}, within rows {rows.min()}-{rows.max()} and columns "
+                    f"{cols.min()}-{cols.max()}"
+                )
     assert blitted > 0, f"{name}: every step redrew the static layer"
 
 
