@@ -63,7 +63,7 @@ from course_utils.course import LESSONS, ROOT, Lesson
 pytestmark = pytest.mark.browser
 
 OPEN_TIMEOUT_MS = 90_000
-RUN_TIMEOUT_MS = 180_000  # a lesson runs in < 30 s alone (COURSE.md); the browser and load add to it
+RUN_TIMEOUT_MS = 180_000  # a lesson runs in < 30 s alone; the browser and the load add to it
 WIDGET_TIMEOUT_MS = 30_000
 MOVE_TIMEOUT_MS = 30_000
 PRESSES = 8
