@@ -250,7 +250,8 @@ class SliderWidget:
                     artist.set_zorder(artist.get_zorder() + offset)
             order += sorted(mine, key=lambda a: a.get_zorder())  # stable, as Axes.draw sorts
         # figure-level artists (fig.text, legends of the figure) come after every axes
-        order += sorted((a for a in self._moving if a not in set(order)), key=lambda a: a.get_zorder())
+        placed = set(order)
+        order += sorted((a for a in self._moving if a not in placed), key=lambda a: a.get_zorder())
         self._draw_order = order
 
     def _render(self) -> bytes:
