@@ -543,10 +543,10 @@ class XorBoundary(SliderWidget):
             ax.set_title(" ", fontsize=11)
             freeze_layout(ax)
         self._axes = (ax_r, ax_l)
-        self._emphasised: str | None = None
         # the data points and the axis lines lie on the moving image: they move with it
         on_image = [*points, ax_r.spines["left"], ax_r.spines["bottom"]]
-        self.animate(a["image"], *on_image, a["marker"], ax_r.title, ax_l.title)
+        curves = [a[name] for name in self.histories]  # the chosen activation's curve is emphasised
+        self.animate(a["image"], *on_image, *curves, a["marker"], ax_r.title, ax_l.title)
 
     def draw(self, result: dict[str, Any], fig: Any) -> None:
         """Left: P(class 1) shaded over the plane with the data; right: the loss curves."""
@@ -555,12 +555,9 @@ class XorBoundary(SliderWidget):
         ax_r, ax_l = self._axes
         a = self._artists
         a["image"].set_data(result["p"])
-        if result["activation"] != self._emphasised:  # the loss curves are static
-            self._emphasised = result["activation"]
-            for name in self.histories:
-                a[name].set_linewidth(2.5 if name == result["activation"] else 1.2)
-                a[name].set_alpha(1.0 if name == result["activation"] else 0.4)
-            self.static_changed()
+        for name in self.histories:
+            a[name].set_linewidth(2.5 if name == result["activation"] else 1.2)
+            a[name].set_alpha(1.0 if name == result["activation"] else 0.4)
         if result["epoch"] == 0:
             a["marker"].set_data([], [])
             ax_r.title.set_text(f"{result['activation']}: before training")
