@@ -539,7 +539,7 @@ def enabled_sliders(page: Any, index: int) -> list[tuple[int, str]]:
 
 
 def key_to_pixels(
-    page: Any, index: int, slider: int, presses: int, timeout_ms: float, pause_ms: float = 150.0
+    page: Any, index: int, slider: int, presses: int, timeout_ms: float, pause_ms: float = 100.0
 ) -> list[float]:
     """Press arrow keys on one slider and time each, from key press to the new image painted.
 
