@@ -468,3 +468,125 @@ def move_slider(page: Any, index: int, name: str, timeout_ms: float, settle_ms: 
         pixels_changed=after is not None and after["hash"] != before["hash"],
         errors=errors,
     )
+
+
+# -- one figure per slider cell, and the user's latency --------------------------------------
+
+
+_SLIDER_CELL_FIGURES = """(sel) => {
+    const cells = new Set();
+    for (const out of document.querySelectorAll('.jp-Notebook ' + sel)) {
+        if (out.querySelector('.jupyter-widgets .noUi-handle')) cells.add(out.closest('.jp-Cell'));
+    }
+    return Array.from(cells).map((cell) => {
+        const area = cell.querySelector('.jp-Cell-outputArea');
+        const images = Array.from(area.querySelectorAll('img'));
+        const lines = cell.querySelectorAll('.jp-InputArea-editor .cm-line');
+        return {
+            name: lines.length ? lines[lines.length - 1].textContent.trim() : '?',
+            outputs: area.querySelectorAll(':scope > .jp-OutputArea-child').length,
+            figures: images.length,
+            in_widget: images.filter((img) => img.closest('.jupyter-widgets')).length,
+        };
+    });
+}"""
+
+
+def slider_cell_figures(page: Any) -> list[dict[str, Any]]:
+    """For each cell showing a slider widget: its outputs and the figures (``<img>``) it shows.
+
+    Returns
+    -------
+    list of dict
+        ``name`` (the last line of the cell's source), ``outputs`` (output areas of the
+        cell), ``figures`` (``<img>`` elements in them) and ``in_widget`` (how many of those
+        are inside the live widget). One figure, inside the widget, is what a student should see.
+    """
+    return page.evaluate(_SLIDER_CELL_FIGURES, TOP_OUTPUTS)
+
+
+_ARM_PAINT_WATCH = """(root, k) => {
+    const imgOf = () => { const i = root.querySelectorAll('img'); return i[i.length - 1]; };
+    const handle = root.querySelectorAll('.widget-slider')[k].querySelector('.noUi-handle');
+    const src = imgOf() ? imgOf().src : '';
+    const watch = {key: null, painted: null, error: null};
+    window.__courseWatch = watch;
+    handle.addEventListener('keydown', (e) => { watch.key = e.timeStamp; }, {capture: true, once: true});
+    const observer = new MutationObserver(() => {
+        const img = imgOf();
+        if (!img || img.src === src) return;
+        observer.disconnect();
+        img.decode()
+            .then(() => requestAnimationFrame(() => { watch.painted = performance.now(); }))
+            .catch((e) => { watch.error = String(e); });
+    });
+    observer.observe(root, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+    watch.stop = () => observer.disconnect();
+}"""
+
+
+def enabled_sliders(page: Any, index: int) -> list[tuple[int, str]]:
+    """(position, label) of each enabled slider of widget ``index`` (see :func:`tag_slider_widgets`)."""
+    return page.locator(f'[data-course-widget="{index}"]').evaluate(
+        """(root) => Array.from(root.querySelectorAll('.widget-slider')).map((s, k) => {
+            const h = s.querySelector('.noUi-handle');
+            const off = !h || !!h.closest('[disabled]') || h.getAttribute('aria-disabled') === 'true'
+                || !!h.closest('.mod-disabled');
+            const label = s.querySelector('.widget-label');
+            return off ? null : [k, label ? label.textContent.trim() : 'slider ' + k];
+        }).filter((x) => x !== null)"""
+    )
+
+
+def key_to_pixels(
+    page: Any, index: int, slider: int, presses: int, timeout_ms: float, pause_ms: float = 100.0
+) -> list[float]:
+    """Press arrow keys on one slider and time each, from key press to the new image painted.
+
+    Measured in the page (``performance.now()`` time base): from the ``keydown`` event on the
+    handle to the first animation frame after the widget's new ``<img>`` has been decoded,
+    i.e. the frame that shows it. Keys alternate (right, left, ...; left first at the
+    maximum), so the slider moves between two neighbouring values; after each new image the
+    next press waits ``pause_ms`` so that presses do not queue.
+
+    Returns
+    -------
+    list of float
+        Milliseconds, one per press.
+
+    Raises
+    ------
+    AssertionError
+        If a press brings no new image within ``timeout_ms``, or the image fails to decode.
+    """
+    root = page.locator(f'[data-course-widget="{index}"]')
+    handle = root.locator(".widget-slider").nth(slider).locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed(timeout=timeout_ms)
+    now, top = (float(handle.get_attribute(a) or "nan") for a in ("aria-valuenow", "aria-valuemax"))
+    keys = ("ArrowLeft", "ArrowRight") if now >= top else ("ArrowRight", "ArrowLeft")
+    latencies = []
+    for i in range(presses):
+        root.evaluate(_ARM_PAINT_WATCH, slider)
+        handle.focus()
+        handle.press(keys[i % 2])
+        try:
+            page.wait_for_function(
+                "() => { const w = window.__courseWatch; return w.painted !== null || w.error !== null; }",
+                timeout=timeout_ms,
+                polling=50,
+            )
+        except Exception as exc:  # playwright's TimeoutError: this module does not import playwright
+            if type(exc).__name__ != "TimeoutError":
+                raise
+            page.evaluate("() => window.__courseWatch.stop()")
+            raise AssertionError(
+                f"widget {index}, slider {slider}: press {i + 1} ({keys[i % 2]}) brought no new image "
+                f"within {timeout_ms / 1e3:.0f} s"
+            ) from exc
+        watch = page.evaluate("() => { const w = window.__courseWatch; return [w.key, w.painted, w.error]; }")
+        watch = dict(zip(("key", "painted", "error"), watch, strict=True))
+        if watch["error"] is not None or watch["key"] is None:
+            raise AssertionError(f"widget {index}, slider {slider}: press {i + 1}: {watch}")
+        latencies.append(float(watch["painted"] - watch["key"]))
+        page.wait_for_timeout(pause_ms)
+    return latencies

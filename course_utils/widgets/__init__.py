@@ -1,9 +1,10 @@
 """Every slider of the course, built by zero-argument builders listed in :data:`BUILDERS`.
 
-A builder returns a :class:`~course_utils.widgets.base.SliderWidget`: it displays as the
-ipywidgets UI (after the figure at its default values as an ordinary image output), and
-``update(**values)`` runs one whole step and returns the figure as PNG bytes, so one
-benchmark can drive every slider through ``.ranges``.
+A builder returns a :class:`~course_utils.widgets.base.SliderWidget`: it displays as one
+output holding the ipywidgets UI and, for static renderers, the figure at its current values
+as a PNG; ``update(**values)`` runs one whole step (blitted: only the moving artists are
+redrawn) and returns the figure as PNG bytes, so one benchmark can drive every slider
+through ``.ranges``.
 
 Each widgets module registers its builders with :func:`register`; the modules named in
 :data:`_MODULES` are imported below to fill :data:`BUILDERS`.

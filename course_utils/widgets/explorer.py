@@ -5,6 +5,10 @@ parameters (``negative_slope``, ``alpha``, ``beta``, ``min_val``/``max_val``), a
 GELU's ``approximate`` form, and two sliders the x-range. Controls the chosen activation does
 not use are greyed out.
 
+The y-axes fit the chosen activation over its parameters' whole slider ranges (not the
+current values), so moving a parameter slider moves only the curves: the change is visible
+against fixed axes, and the step is a blit. Choosing another activation or x-range rescales.
+
 Examples
 --------
 >>> explorer = ActivationExplorer()
@@ -16,6 +20,7 @@ b'\\x89PNG'
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -37,6 +42,7 @@ def _activation_names() -> tuple[str, ...]:
 
 
 def _limits(y: np.ndarray) -> tuple[float, float]:
+    """Padded (low, high) of the finite values of ``y`` (any shape)."""
     finite = y[np.isfinite(y)]
     if finite.size == 0:
         return -1.0, 1.0
@@ -45,6 +51,56 @@ def _limits(y: np.ndarray) -> tuple[float, float]:
     if span < 1e-9:
         return lo - 1.0, hi + 1.0
     return lo - 0.08 * span, hi + 0.08 * span
+
+
+_ENVELOPE_POINTS = 9
+"""Values per parameter slider sampled for the axis limits (the ends included)."""
+
+
+@lru_cache(maxsize=128)
+def axis_limits(
+    activation: str, x_min: float, x_max: float
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis y-limits of f and f' on ``[x_min, x_max]`` that fit every value of the parameters.
+
+    Parameters
+    ----------
+    activation : str
+        A name in ``ACTIVATIONS``.
+    x_min, x_max : float
+        The x-range.
+
+    Returns
+    -------
+    (f_limits, df_limits) : tuple of (float, float)
+        Padded limits covering f and f' for every parameter of ``activation`` over its slider
+        range (:data:`_ENVELOPE_POINTS` values each, all combinations) and every GELU form.
+
+    Examples
+    --------
+    >>> (f_lo, f_hi), _ = axis_limits("leaky_relu", -5.0, 5.0)  # slope up to 0.5: f(-5) = -2.5
+    >>> bool(f_lo < -2.5 and f_hi > 5.0)
+    True
+    """
+    from itertools import product
+
+    from course_utils.activations import ACTIVATIONS
+
+    record = ACTIVATIONS[activation]
+    grids = []
+    for name in record.params:
+        if name in ActivationExplorer.ranges:
+            lo, hi, _ = ActivationExplorer.ranges[name]
+            grids.append([(name, float(v)) for v in np.linspace(lo, hi, _ENVELOPE_POINTS)])
+        elif name in ActivationExplorer.options:
+            grids.append([(name, v) for v in ActivationExplorer.options[name]])
+    x = np.linspace(x_min, x_max, _N_POINTS)
+    ys, dys = [], []
+    for combination in product(*grids):
+        params = dict(combination)
+        ys.append(np.asarray(record(x, **params), dtype=float))
+        dys.append(np.asarray(record.grad(x, **params), dtype=float))
+    return _limits(np.concatenate(ys)), _limits(np.concatenate(dys))
 
 
 @register("explorer")
@@ -82,6 +138,7 @@ class ActivationExplorer(SliderWidget):
     def __init__(self) -> None:
         self.lines: dict[str, Any] = {}
         self._axes: tuple[Any, Any] | None = None
+        self._scale: tuple[str, float, float] | None = None
         super().__init__()
 
     def disabled(self, values: dict[str, Any]) -> set[str]:
@@ -100,6 +157,7 @@ class ActivationExplorer(SliderWidget):
         return {
             "record": record,
             "params": params,
+            "scale": (values["activation"], values["x_min"], values["x_max"]),
             "x": x,
             "y": np.asarray(record(x, **params), dtype=float),
             "dy": np.asarray(record.grad(x, **params), dtype=float),
@@ -123,19 +181,24 @@ class ActivationExplorer(SliderWidget):
             # Few ticks: laying out tick labels is most of the cost of a step.
             few_ticks(ax)
             freeze_layout(ax)
+        self.animate(self.lines["f"], self.lines["df"], ax_f.title, ax_df.title)
         return ax_f, ax_df
 
     def draw(self, result: dict[str, Any], fig: Any) -> None:
-        """Move the two lines to the new data and rescale; the axes are created once."""
+        """Move the two lines to the new data; rescale only for a new activation or x-range."""
         if self._axes is None:
             self._axes = self._setup(fig)
         ax_f, ax_df = self._axes
         x = result["x"]
         record = result["record"]
-        for ax, key, y in ((ax_f, "f", result["y"]), (ax_df, "df", result["dy"])):
+        for key, y in (("f", result["y"]), ("df", result["dy"])):
             self.lines[key].set_data(x, y)
-            ax.set_xlim(x[0], x[-1])
-            ax.set_ylim(*_limits(y))
+        if result["scale"] != self._scale:
+            self._scale = result["scale"]
+            for ax, limits in zip(self._axes, axis_limits(*self._scale), strict=True):
+                ax.set_xlim(x[0], x[-1])
+                ax.set_ylim(*limits)
+            self.static_changed()
         params = ", ".join(
             f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in result["params"].items()
         )

@@ -279,6 +279,8 @@ class ReluSum(SliderWidget):
         freeze_layout(ax_f, ylabel_x=-0.13)
         freeze_layout(ax_e)
         self._axes = (ax_f, ax_e)
+        self._target: str | None = None
+        self.animate(a["approx"], a["kinks"], a["current"], ax_f.title, ax_e.title)
 
     def draw(self, result: dict[str, Any], fig: Any) -> None:
         """Left: target, approximation and kinks; right: max error against n (log-log)."""
@@ -287,15 +289,18 @@ class ReluSum(SliderWidget):
         ax_f, ax_e = self._axes
         fit: ReluFit = result["fit"]
         a = self._artists
-        a["target"].set_data(fit.x, fit.target)
-        a["approx"].set_data(fit.x, fit.approximation)
         lo, hi = float(fit.target.min()), float(fit.target.max())
         pad = 0.15 * (hi - lo) + 0.05
-        ax_f.set_ylim(lo - pad, hi + pad)
-        a["kinks"].set_data(fit.kinks, np.full(fit.kinks.shape, lo - 0.6 * pad))
         errors = result["errors"]
-        a["errors"].set_ydata(errors)
-        ax_e.set_ylim(10 ** np.floor(np.log10(errors.min())), 10 ** np.ceil(np.log10(errors.max())))
+        if result["target"] != self._target:  # a new target: new curve, error curve and limits
+            self._target = result["target"]
+            a["target"].set_data(fit.x, fit.target)
+            ax_f.set_ylim(lo - pad, hi + pad)
+            a["errors"].set_ydata(errors)
+            ax_e.set_ylim(10 ** np.floor(np.log10(errors.min())), 10 ** np.ceil(np.log10(errors.max())))
+            self.static_changed()
+        a["approx"].set_data(fit.x, fit.approximation)
+        a["kinks"].set_data(fit.kinks, np.full(fit.kinks.shape, lo - 0.6 * pad))
         a["current"].set_data([result["n"]], [fit.max_error])
         ax_f.title.set_text(f"{result['n']} ReLUs (solid) vs target (dashed)")
         ax_e.title.set_text(f"max |error| = {fit.max_error:.4f}")
@@ -509,9 +514,10 @@ class XorBoundary(SliderWidget):
             vmax=1,
             interpolation="bilinear",
         )
+        points = []
         for label, marker, color in ((0, "o", COLORS["blue"]), (1, "^", COLORS["vermillion"])):
-            points = self.X[self.y == label]
-            ax_r.plot(*points.T, marker, color=color, ms=4, mec="k", mew=0.4)
+            xy = self.X[self.y == label]
+            points += ax_r.plot(*xy.T, marker, color=color, ms=4, mec="k", mew=0.4)
         ax_r.set(
             xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", xticks=[-2, 0, 2], yticks=[-2, 0, 2]
         )
@@ -537,6 +543,10 @@ class XorBoundary(SliderWidget):
             ax.set_title(" ", fontsize=11)
             freeze_layout(ax)
         self._axes = (ax_r, ax_l)
+        # the data points and the axis lines lie on the moving image: they move with it
+        on_image = [*points, ax_r.spines["left"], ax_r.spines["bottom"]]
+        curves = [a[name] for name in self.histories]  # the chosen activation's curve is emphasised
+        self.animate(a["image"], *on_image, *curves, a["marker"], ax_r.title, ax_l.title)
 
     def draw(self, result: dict[str, Any], fig: Any) -> None:
         """Left: P(class 1) shaded over the plane with the data; right: the loss curves."""

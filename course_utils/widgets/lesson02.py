@@ -72,10 +72,13 @@ class InitScaleSlider(SliderWidget):
                 ax.set_xlabel(f"{name} activation")
             axes[0].set_ylabel("share of units")
             self._axes = dict(zip(_NAMES, axes, strict=True))
+            for name in _NAMES:
+                self._axes[name].set_title(" ", fontsize=14, y=1.0)
+                self.animate(self._stairs[name], self._axes[name].title)
         for name in _NAMES:
             share, saturated = result[name]
             self._stairs[name].set_data(share)
-            self._axes[name].set_title(f"{name}: {saturated:.0%} saturated", fontsize=14, y=1.0)
+            self._axes[name].title.set_text(f"{name}: {saturated:.0%} saturated")
 
 
 class DepthGradientSlider(SliderWidget):
@@ -84,6 +87,7 @@ class DepthGradientSlider(SliderWidget):
     One backward pass through ``depth`` hidden layers of 64 units (sigmoid and tanh with
     Xavier, ReLU with He initialisation; :func:`course_utils.saturation.gradient_norms_by_depth`),
     drawn on a log scale beside ``0.25**(L - l)``, the bound of the sigmoid-derivative factor.
+    The axes fit the deepest network, so that depths can be compared at a glance.
     """
 
     ranges = {"depth": (2.0, 30.0, 1.0)}
@@ -95,6 +99,11 @@ class DepthGradientSlider(SliderWidget):
         # one backward pass per depth, all at build time (cached), so a step only draws
         lo, hi, _ = self.ranges["depth"]
         self.table = {depth: self._relative(depth) for depth in range(int(lo), int(hi) + 1)}
+        # axis limits that fit every depth: a step moves the curves, never the axes
+        self.ylim = (
+            min(float(np.min(v)) for r in self.table.values() for v in r.values()) / 10.0,
+            max(float(np.max(v)) for r in self.table.values() for v in r.values()) * 10.0,
+        )
         super().__init__()
 
     @staticmethod
@@ -123,13 +132,12 @@ class DepthGradientSlider(SliderWidget):
             ax.legend(loc="lower right", fontsize=11, ncol=2)
             ax.yaxis.set_major_locator(LogLocator(numticks=5))
             ax.yaxis.set_minor_locator(NullLocator())
+            ax.set_xlim(0.5, self.ranges["depth"][1] + 0.5)
+            ax.set_ylim(*self.ylim)
             self._ax = ax
+            self.animate(*self._lines.values())
         for name, line in self._lines.items():
             line.set_data(layers, result[name])
-        low = min(float(np.min(values)) for values in result.values())
-        high = max(float(np.max(values)) for values in result.values())
-        self._ax.set_xlim(0.5, layers[-1] + 0.5)
-        self._ax.set_ylim(low / 10.0, high * 10.0)
 
 
 register("lesson02_saturation")(InitScaleSlider)

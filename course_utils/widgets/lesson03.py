@@ -78,13 +78,14 @@ class DeadUnitsSlider(SliderWidget):
             heat.set_ylabel("learning rate")
             heat.grid(False)
             (self._marker,) = heat.plot([j], [i], "s", ms=18, mfc="none", mec=COLORS["vermillion"], mew=3)
+            ax.set_title(" ", fontsize=13, y=1.0)
             self._ax = ax
+            self.animate(*self._others, self._curve, self._marker, ax.title)
         for line, curve in zip(self._others, result["others"], strict=True):
             line.set_ydata(curve)
         self._curve.set_ydata(result["curve"])
         self._marker.set_data([j], [i])
-        self._ax.set_title(f"lr = {lr:.2g}, bias init = {bias:g}: {result['curve'][-1]:.0%} dead",
-                           fontsize=13, y=1.0)
+        self._ax.title.set_text(f"lr = {lr:.2g}, bias init = {bias:g}: {result['curve'][-1]:.0%} dead")
 
 
 class LeakySlopeSlider(SliderWidget):
@@ -130,14 +131,17 @@ class LeakySlopeSlider(SliderWidget):
             ax_f.set_ylabel("f(x)")
             ax_df.set_ylabel("f'(x)")
             ax_f.legend(loc="upper left", fontsize=11)
+            # a fixed title position (y=1.0) spares matplotlib a layout pass on every full redraw
+            ax_f.set_title(" ", fontsize=13, y=1.0)
+            ax_df.set_title(" ", fontsize=13, y=1.0)
             self._axes = (ax_f, ax_df)
+            self.animate(self._piece, self._f, self._df, ax_f.title, ax_df.title)
         self._piece.set_ydata(result["piece"])
         self._f.set_ydata(result["f"])
         self._df.set_ydata(result["df"])
         a = float(result["a"])
-        # a fixed title position (y=1.0) spares matplotlib a layout pass on every step
-        self._axes[0].set_title(f"leaky_relu, a = {a:.2f}", fontsize=13, y=1.0)
-        self._axes[1].set_title(f"derivative: {a:.2f} for x < 0, 1 for x > 0", fontsize=13, y=1.0)
+        self._axes[0].title.set_text(f"leaky_relu, a = {a:.2f}")
+        self._axes[1].title.set_text(f"derivative: {a:.2f} for x < 0, 1 for x > 0")
 
 
 register("lesson03_dead_units")(DeadUnitsSlider)

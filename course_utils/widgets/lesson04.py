@@ -108,6 +108,7 @@ class SeluInitDepth(SliderWidget):
     def __init__(self) -> None:
         for std in INIT_STDS:  # 16 short runs, once per session: every later step only redraws
             selu_stats(std)
+        self._shown_std: float | None = None
         super().__init__()
 
     def compute(self, init_std: float, depth: float) -> dict[str, Any]:
@@ -121,7 +122,11 @@ class SeluInitDepth(SliderWidget):
         return out
 
     def draw(self, result: dict[str, Any], fig: Any) -> None:
-        """Two panels: mean and log10 variance by layer, measured (solid) and predicted (dashed)."""
+        """Two panels: mean and log10 variance by layer, measured (solid) and predicted (dashed).
+
+        The x-axes show all :data:`MAX_DEPTH` layers and the y-axes fit all of them at this
+        init std, so the depth slider only moves the curves; a new init std rescales.
+        """
         if not fig.axes:
             from course_utils.plotting import COLORS, few_ticks, freeze_layout
 
@@ -138,7 +143,10 @@ class SeluInitDepth(SliderWidget):
             for ax in (ax_m, ax_v):
                 few_ticks(ax, nx=4, ny=3)
                 freeze_layout(ax, ylabel_x=-0.17)
+                ax.set_xlim(0.5, MAX_DEPTH + 0.5)
+                ax.title.set_fontsize(11)
             self._axes = (ax_m, ax_v)
+            self.animate(self._m, self._mt, self._v, self._vt, ax_m.title, ax_v.title)
         ax_m, ax_v = self._axes
         layers = result["layers"]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -148,17 +156,20 @@ class SeluInitDepth(SliderWidget):
         self._mt.set_data(layers, result["theory_mean"])
         self._v.set_data(layers, log_var)
         self._vt.set_data(layers, log_theory)
-        right = max(float(layers[-1]), 2.0)
-        for ax in self._axes:
-            ax.set_xlim(0.5, right + 0.5)
-        for ax, values, pad in (
-            (ax_m, [result["mean"], result["theory_mean"]], 0.2),
-            (ax_v, [log_var, log_theory], 0.5),
-        ):
-            finite = np.concatenate(values)
-            finite = finite[np.isfinite(finite)]
-            lo, hi = min(float(finite.min()), -pad), max(float(finite.max()), pad)
-            ax.set_ylim(lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo))
+        if result["init_std"] != self._shown_std:
+            self._shown_std = result["init_std"]
+            every = selu_stats(result["init_std"])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                every_log = [np.log10(every["var"]), np.log10(every["theory_var"])]
+            for ax, values, pad in (
+                (ax_m, [every["mean"], every["theory_mean"]], 0.2),
+                (ax_v, every_log, 0.5),
+            ):
+                finite = np.concatenate(values)
+                finite = finite[np.isfinite(finite)]
+                lo, hi = min(float(finite.min()), -pad), max(float(finite.max()), pad)
+                ax.set_ylim(lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo))
+            self.static_changed()
         last_mean = result["mean"][-1]
-        ax_m.set_title(f"init_std = {result['init_std']:.2f}: last mean {last_mean:.3g}", fontsize=11)
-        ax_v.set_title(f"last variance {result['var'][-1]:.3g} (0 = variance 1)", fontsize=11)
+        ax_m.title.set_text(f"init_std = {result['init_std']:.2f}: last mean {last_mean:.3g}")
+        ax_v.title.set_text(f"last variance {result['var'][-1]:.3g} (0 = variance 1)")

@@ -105,20 +105,23 @@ class SwishBeta(SliderWidget):
             (self._f,) = ax_f.plot([], [], color=COLORS["blue"], lw=2.5)
             (self._min,) = ax_f.plot([], [], "o", color=COLORS["vermillion"], ms=7)
             (self._d,) = ax_d.plot([], [], color=COLORS["vermillion"], lw=2.5)
-            ax_f.set(xlim=(-5, 5), ylim=(-1.0, 5.0), xlabel="x", ylabel="x·σ(βx)", title=" ")
-            ax_d.set(xlim=(-5, 5), ylim=(-0.3, 1.3), xlabel="x", ylabel="derivative", title=" ")
+            ax_f.set(xlim=(-5, 5), ylim=(-1.0, 5.0), xlabel="x", ylabel="x·σ(βx)")
+            ax_d.set(xlim=(-5, 5), ylim=(-0.3, 1.3), xlabel="x", ylabel="derivative")
+            ax_f.set_title(" ", fontsize=11)
+            ax_d.set_title(" ", fontsize=11)
             for ax in (ax_f, ax_d):
                 few_ticks(ax, nx=4, ny=3)
                 freeze_layout(ax, ylabel_x=-0.12)
             self._axes = (ax_f, ax_d)
+            self.animate(self._f, self._min, self._d, ax_f.title, ax_d.title)
         ax_f, ax_d = self._axes
         self._f.set_data(X_GRID, result["f"])
         self._d.set_data(X_GRID, result["df"])
         if result["minimum"] is None:
             self._min.set_data([], [])
-            ax_f.set_title(f"β = {result['beta']:.1f}: the line x/2, no minimum", fontsize=11)
+            ax_f.title.set_text(f"β = {result['beta']:.1f}: the line x/2, no minimum")
         else:
             x_min, f_min = result["minimum"]
             self._min.set_data([x_min], [f_min])
-            ax_f.set_title(f"β = {result['beta']:.1f}: minimum {f_min:.3f} at x = {x_min:.3f}", fontsize=11)
-        ax_d.set_title(f"max of the derivative {float(np.max(result['df'])):.3f}", fontsize=11)
+            ax_f.title.set_text(f"β = {result['beta']:.1f}: minimum {f_min:.3f} at x = {x_min:.3f}")
+        ax_d.title.set_text(f"max of the derivative {float(np.max(result['df'])):.3f}")

@@ -131,6 +131,7 @@ class SoftmaxTemperatureWidget(SliderWidget):
             self._title_h = ax_h.set_title("", fontsize=12)
             for ax in (ax_p, ax_h):
                 freeze_layout(ax, xlabel_y=-0.13, ylabel_x=-0.13)
+            self.animate(*self._bars, self._marker, self._title_p, self._title_h)
         for bar, value in zip(self._bars, p, strict=True):
             bar.set_height(value)
         self._marker.set_data([T], [H])

@@ -118,6 +118,7 @@ class CapstoneCurvesWidget(SliderWidget):
             self._title_f = ax_f.set_title("", fontsize=11)
             for ax in (ax_c, ax_f):
                 freeze_layout(ax, xlabel_y=-0.13, ylabel_x=-0.13)
+            self.animate(*self._seed_lines, self._vline, self._f, self._df, self._title_c, self._title_f)
         for line, curve in zip(self._seed_lines, result["curves"], strict=True):
             line.set_ydata(curve)
         self._vline.set_xdata([result["epoch"], result["epoch"]])
