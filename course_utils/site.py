@@ -18,9 +18,9 @@ How a page is made
    kernelspec cannot break the build), with the notebook's folder as working directory and
    the course root first on ``PYTHONPATH``. Exercise notebooks run blank, so every check
    cell shows "not attempted". Up to ``jobs`` notebooks execute at once.
-2. Widgets become static: every slider cell already shows its figure at the default values
-   as an ordinary image output, so the live widget views (which would need the widget
-   JavaScript and a kernel) and the saved widget state are dropped.
+2. Widgets become static: a slider cell's one output carries its figure as ``image/png``
+   beside the live widget view, so the widget views (which would need the widget
+   JavaScript and a kernel) and the saved widget state are dropped and the figure stays.
 3. nbconvert's ``HTMLExporter`` (``lab`` template) converts the notebook; figures are
    written as PNG files next to the page (``NN-slug_files/``), not inlined.
 4. Links are rewritten for the web: ``NN-slug.ipynb`` and ``../exercises/NN-slug.ipynb``
@@ -538,8 +538,9 @@ def execute_notebook(
 def static_widgets(nb: NotebookNode) -> int:
     """Drop live widget views and saved widget state from ``nb`` (in place).
 
-    Each slider cell of the course displays its figure at the default values as an ordinary
-    image output before the widget, so the static rendering keeps the figure.
+    A slider of the course displays as one output holding the widget view, its figure as
+    ``image/png`` and ``text/plain``: the view is removed and the figure stays. An output left
+    with nothing but ``text/plain`` (a widget without a static form) is removed.
 
     Parameters
     ----------
@@ -548,7 +549,7 @@ def static_widgets(nb: NotebookNode) -> int:
     Returns
     -------
     int
-        The number of widget outputs removed.
+        The number of widget views removed.
     """
     removed = 0
     for cell in nb.cells:
@@ -556,9 +557,12 @@ def static_widgets(nb: NotebookNode) -> int:
             continue
         kept = []
         for output in cell.get("outputs", []):
-            if WIDGET_VIEW in output.get("data", {}):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
                 removed += 1
-                continue
+                del data[WIDGET_VIEW]
+                if set(data) <= {"text/plain"}:
+                    continue
             kept.append(output)
         cell.outputs = kept
     nb.metadata.pop("widgets", None)
