@@ -23,6 +23,7 @@ Command line::
     python -m course_utils.translation status [LANG]     # per notebook: translated cells, stale cells
     python -m course_utils.translation check [LANG]      # exit 1 when anything is stale or untranslated
     python -m course_utils.translation skeleton zh 02 [--kind solutions]
+    python -m course_utils.translation plan 3            # the marker of a translated TEACHING.md plan
 
 ``skeleton`` writes a new translated notebook from the English one with every markdown cell
 still in English and marked as not yet translated (its hash is recorded only once the cell is
@@ -229,14 +230,16 @@ def report(language: str, root: Path = ROOT, *, untranslated: bool = True) -> di
         edition (metadata, stored outputs, navigation, exercises generated from solutions).
     """
     found: dict[str, list[str]] = {}
-    for english, target, _, _ in editions(language, root):
+    pairs = editions(language, root)
+    for english, target, _, _ in pairs:
         name = target.relative_to(root).as_posix()
         if not target.exists():
             found[name] = ["missing; run `sync`"]
             continue
         en, tr = nbtools.read_notebook(english), nbtools.read_notebook(target)
         found[name] = stale_cells(en, tr, untranslated=untranslated)
-    for line in nbtools.find_problems(root / language, language=language):
+    lessons = sorted({lesson.number for _, _, lesson, _ in pairs})
+    for line in nbtools.find_problems(root / language, lessons, language):
         name, _, problem = line.partition(": ")
         for command in ("`nav`", "`exercises`", "`strip`"):
             problem = problem.replace(command, "`python -m course_utils.translation sync`")
@@ -270,6 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     make.add_argument("language", choices=sorted(LANGUAGES))
     make.add_argument("lesson", help="two-digit lesson number, e.g. 02")
     make.add_argument("--kind", choices=KINDS, default="notebooks")
+    plan = sub.add_parser(
+        "plan", help="print the comment a translated lesson plan of TEACHING.md starts with"
+    )
+    plan.add_argument("lesson", help="lesson number, e.g. 3")
     show = sub.add_parser("hash", help="print the hash a translated markdown cell records")
     show.add_argument("notebook", type=Path, help="a translated notebook, e.g. zh/notebooks/02-....ipynb")
     show.add_argument("cell_id")
@@ -288,6 +295,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             sync_notebook(source, skeleton(source, args.language), lesson.number, kind, args.language), target
         )
         print(target)
+        return 0
+    if args.command == "plan":
+        from course_utils.translated_guide import GUIDE, lesson_plans, marker
+
+        english = (ROOT / GUIDE).read_text(encoding="utf-8")
+        if str(int(args.lesson)) not in lesson_plans(english):
+            parser.error(f"lesson: {GUIDE} has no plan for lesson {args.lesson!r}")
+        print(marker(str(int(args.lesson)), english))
         return 0
     if args.command == "hash":
         relative = args.notebook.resolve().relative_to(ROOT)
@@ -315,6 +330,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             for problem in problems:
                 print(f"  {problem}")
             failed = failed or bool(problems)
+        from course_utils.translated_guide import GUIDE, guide_report
+
+        plans = guide_report(language)
+        print(f"{language}/{GUIDE}:" + ("" if plans else " every lesson plan translated and current"))
+        for problem in plans:
+            print(f"  {problem}")
+        failed = failed or bool(plans)
     if args.command == "check" and failed:
         print(
             "Fix with: python -m course_utils.translation sync, then translate the cells listed",

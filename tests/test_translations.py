@@ -23,6 +23,7 @@ from course_utils import translation
 from course_utils.course import LESSONS, ROOT
 from course_utils.gradebook import read_csv
 from course_utils.grading import exercises_for_lesson
+from course_utils.translated_guide import guide_report, lesson_plans, stale_plans
 
 LANGUAGE = "zh"
 EDITION = ROOT / LANGUAGE
@@ -126,7 +127,9 @@ def test_sync_follows_the_english(tmp_path: Path) -> None:
     synced = nbtools.read_notebook(target)
     assert [c.id for c in synced.cells] == [c.id for c in english.cells]
     assert removed not in [c.id for c in synced.cells]
-    assert synced.cells[code + 1].source == english.cells[code].source  # shifted by the new cell
+    by_id = {cell.id: cell for cell in synced.cells}
+    assert all(by_id[c.id].source == c.source for c in english.cells if c.cell_type == "code")
+    assert "print('changed')" in synced.cells[code + 1].source  # after the inserted cell
     assert synced.cells[index].source == "# 02 · 译文"
     assert synced.cells[index + 1].source == "A new paragraph."
     assert "translates" not in synced.cells[index + 1].metadata["course_utils"]
@@ -136,8 +139,9 @@ def test_sync_follows_the_english(tmp_path: Path) -> None:
 
 def test_report_names_a_stale_cell_on_disk(tmp_path: Path) -> None:
     """After an English file is edited on disk, does the report (status/check) name the cell?"""
-    (tmp_path / "notebooks").mkdir()
-    shutil.copy(ROOT / "notebooks" / LESSON02.filename, tmp_path / "notebooks")
+    for folder in ("notebooks", "solutions"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(ROOT / folder / LESSON02.filename, tmp_path / folder)
     translation.sync(LANGUAGE, tmp_path)
     english_path = tmp_path / "notebooks" / LESSON02.filename
     target = tmp_path / LANGUAGE / "notebooks" / LESSON02.filename
@@ -145,9 +149,8 @@ def test_report_names_a_stale_cell_on_disk(tmp_path: Path) -> None:
     index = _first_markdown(english)
     _translate(translated.cells[index], english.cells[index].source, "# 02 · 译文")
     nbtools.write_notebook(translated, target)
-    assert translation.report(LANGUAGE, tmp_path, untranslated=False) == {
-        f"{LANGUAGE}/notebooks/{LESSON02.filename}": []
-    }
+    before = translation.report(LANGUAGE, tmp_path, untranslated=False)
+    assert before == {f"{LANGUAGE}/{folder}/{LESSON02.filename}": [] for folder in ("notebooks", "solutions")}
     english.cells[index].source = english.cells[index].source.replace("Sigmoid", "The sigmoid", 1)
     nbtools.write_notebook(english, english_path)
     found = translation.report(LANGUAGE, tmp_path, untranslated=False)
@@ -228,3 +231,58 @@ def test_the_class_grader_grades_chinese_notebooks(graded: dict, lesson) -> None
         rows = graded[f"{folder}/{lesson.filename}"]
         assert [r["exercise"] for r in rows] == expected
         assert {r["status"] for r in rows} == {status}, rows
+
+
+def test_translated_lesson_plans_are_current() -> None:
+    """Does every translated lesson plan of zh/TEACHING.md translate the current English section?"""
+    problems = guide_report(LANGUAGE, untranslated=False)
+    assert not problems, f"{LANGUAGE}/TEACHING.md:\n  " + "\n  ".join(problems)
+
+
+def test_every_lesson_plan_is_translated() -> None:
+    """Is every lesson plan of TEACHING.md translated? (Reported, not failed, until REQUIRE_COMPLETE.)"""
+    missing = [p for p in guide_report(LANGUAGE) if p.endswith("not translated yet")]
+    if missing and not REQUIRE_COMPLETE:
+        pytest.xfail(f"{len(missing)} lesson plans not translated yet, first: {missing[0]}")
+    assert not missing, "\n".join(missing)
+
+
+def test_an_english_plan_edit_names_the_stale_section() -> None:
+    """Does editing one English lesson plan (in memory) make its translation stale, by heading?"""
+    english = (ROOT / "TEACHING.md").read_text(encoding="utf-8")
+    translated = (EDITION / "TEACHING.md").read_text(encoding="utf-8")
+    lesson = next(iter(re.findall(r'"Lesson (\d+)"', translated)))
+    heading = lesson_plans(english)[lesson].splitlines()[0]
+    edited = english.replace(heading, heading + "\n\nOne more English sentence.", 1)
+    assert stale_plans(edited, translated, untranslated=False) == [
+        f"Lesson {lesson} (`{heading}`): the English section changed since it was translated"
+    ]
+
+
+def _links(path: Path) -> list[str]:
+    return [link for link in _LINK.findall(path.read_text(encoding="utf-8")) if "://" not in link]
+
+
+def test_chinese_course_map_links_every_chinese_notebook() -> None:
+    """Does zh/README.md (the 目录 of the zh notebooks) link every zh lesson and exercise, all resolving?"""
+    readme = EDITION / "README.md"
+    links = {(EDITION / link).resolve() for link in _links(readme)}
+    assert all(path.exists() for path in links), sorted(p for p in links if not p.exists())
+    expected = {
+        (EDITION / folder / lesson.filename).resolve() for folder, lesson in EXPECTED if folder != "solutions"
+    }
+    assert expected <= links, sorted(expected - links)
+
+
+def test_readme_gives_the_chinese_commands_and_course_map() -> None:
+    """Does the README's 中文版 section give both commands (zh path) and link the zh lessons?"""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"(?ms)^## 中文版\n(.*?)^## Set up and start", text)
+    assert section, "the 中文版 section must come before 'Set up and start'"
+    zh_text = section.group(0)
+    start = "python -m jupyter lab --notebook-dir . zh/notebooks/00-start-here.ipynb"
+    assert f"python -m pip install -r requirements.txt && {start}" in zh_text
+    assert "python -m pip install -r requirements-dev.txt && python -m pytest" in zh_text
+    for lesson in LESSONS:
+        assert f"(zh/notebooks/{lesson.filename})" in zh_text
+        assert (ROOT / "zh" / "notebooks" / lesson.filename).is_file()
