@@ -39,6 +39,18 @@ class Lesson:
         """The notebook file name, e.g. ``"01-why-nonlinearity.ipynb"``."""
         return f"{self.slug}.ipynb"
 
+    def title_in(self, language: str = "en") -> str:
+        """The title in ``language`` (``"en"`` or a key of :data:`TITLES`).
+
+        >>> LESSONS_BY_NUMBER["02"].title_in("zh")
+        'Sigmoid 与 tanh 的饱和'
+        """
+        if language == "en":
+            return self.title
+        if language not in TITLES:
+            raise ValueError(f"language: expected 'en' or one of {sorted(TITLES)}, got {language!r}")
+        return TITLES[language][self.number]
+
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson("00", "00-start-here", "Start here", 20, has_exercises=False),
@@ -50,6 +62,20 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("06", "06-softmax-temperature", "Softmax and temperature", 60),
     Lesson("07", "07-choosing-an-activation", "Choosing an activation", 70),
 )
+
+TITLES: dict[str, dict[str, str]] = {
+    "zh": {
+        "00": "从这里开始",
+        "01": "为什么需要非线性",
+        "02": "Sigmoid 与 tanh 的饱和",
+        "03": "ReLU 与死亡神经元",
+        "04": "ELU、SELU 与自归一化",
+        "05": "GELU 与 Swish",
+        "06": "Softmax 与温度",
+        "07": "如何选择激活函数",
+    },
+}
+"""Lesson titles of the translated editions: language -> lesson number -> title."""
 
 LESSONS_BY_NUMBER: dict[str, Lesson] = {lesson.number: lesson for lesson in LESSONS}
 

@@ -51,6 +51,7 @@ __all__ = [
     "FOLDERS",
     "KINDS",
     "NAV_TAG",
+    "NAV_WORDS",
     "apply_nav",
     "blank_code",
     "course_notebooks",
@@ -59,6 +60,7 @@ __all__ = [
     "is_stale",
     "main",
     "nav_cells",
+    "notebook_language",
     "nav_markdown",
     "read_notebook",
     "strip_markdown_solutions",
@@ -93,6 +95,29 @@ FOLDERS: dict[str, str] = {kind: folder for folder, kind in KINDS.items()}
 _KEPT_NB_METADATA = ("kernelspec", "language_info", "course_utils")
 # Cell-level metadata that is kept; execution timings and front-end state are dropped.
 _DROPPED_CELL_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
+NAV_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "previous": "",
+        "next": "",
+        "contents": "Contents",
+        "lesson": "Lesson",
+        "exercises": "Exercises",
+        "exercise": " — exercises",
+        "solution": " — solutions",
+        "colon": ":",
+    },
+    "zh": {
+        "previous": "上一课：",
+        "next": "下一课：",
+        "contents": "目录",
+        "lesson": "本课",
+        "exercises": "练习",
+        "exercise": " — 练习",
+        "solution": " — 参考答案",
+        "colon": "：",
+    },
+}
+"""The words of the navigation cells in each language of the course."""
 _KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 _LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
 
@@ -385,15 +410,18 @@ def strip_notebook(nb: NotebookNode) -> NotebookNode:
     return nb
 
 
-def _link(lesson: Lesson, folder: str, here: str, suffix: str = "", arrow: str = "") -> str:
+def _link(
+    lesson: Lesson, folder: str, here: str, suffix: str = "", arrow: str = "", language: str = "en"
+) -> str:
     """A markdown link from a notebook in folder ``here`` to ``lesson``'s notebook in ``folder``."""
     target = lesson.filename if folder == here else f"../{folder}/{lesson.filename}"
-    label = f"{lesson.number} · {lesson.title}{suffix}"
-    label = {"": label, "<": f"< {label}", ">": f"{label} >"}[arrow]
+    words = NAV_WORDS[language]
+    label = f"{lesson.number} · {lesson.title_in(language)}{suffix}"
+    label = {"": label, "<": f"< {words['previous']}{label}", ">": f"{words['next']}{label} >"}[arrow]
     return f"[{label}]({target})"
 
 
-def nav_markdown(lesson: str | int, kind: str) -> str:
+def nav_markdown(lesson: str | int, kind: str, language: str = "en") -> str:
     """The markdown of the navigation cell of one notebook.
 
     Parameters
@@ -402,6 +430,9 @@ def nav_markdown(lesson: str | int, kind: str) -> str:
         Lesson number (``"01"`` or ``1``).
     kind : {"lesson", "exercise", "solution"}
         Which notebook of the lesson: ``notebooks/``, ``exercises/`` or ``solutions/``.
+    language : str, optional
+        A key of :data:`NAV_WORDS`: ``"en"`` (default) or a translated edition such as
+        ``"zh"``, whose notebooks live under ``zh/`` and link to each other there.
 
     Returns
     -------
@@ -417,7 +448,13 @@ def nav_markdown(lesson: str | int, kind: str) -> str:
 [02 · Sigmoid and tanh saturation >](02-sigmoid-tanh-saturation.ipynb)
     <BLANKLINE>
     **Exercises:** [01 · Why nonlinearity — exercises](../exercises/01-why-nonlinearity.ipynb)
+    >>> print(nav_markdown("07", "lesson", language="zh"))
+    [< 上一课：06 · Softmax 与温度](06-softmax-temperature.ipynb) | [目录](../README.md)
+    <BLANKLINE>
+    **练习：** [07 · 如何选择激活函数 — 练习](../exercises/07-choosing-an-activation.ipynb)
     """
+    if language not in NAV_WORDS:
+        raise ValueError(f"language: expected one of {sorted(NAV_WORDS)}, got {language!r}")
     if kind not in FOLDERS:
         raise ValueError(f"kind: expected one of {sorted(FOLDERS)}, got {kind!r}")
     current = _lesson(lesson)
@@ -426,27 +463,31 @@ def nav_markdown(lesson: str | int, kind: str) -> str:
     if current not in sequence:
         raise ValueError(f"lesson: lesson {current.number} has no {kind} notebook")
     position = sequence.index(current)
-    suffix = {"lesson": "", "exercise": " — exercises", "solution": " — solutions"}[kind]
+    words = NAV_WORDS[language]
+    suffix = "" if kind == "lesson" else words[kind]
     parts = []
     if position > 0:
-        parts.append(_link(sequence[position - 1], folder, folder, suffix, arrow="<"))
-    parts.append("[Contents](../README.md)")
+        parts.append(_link(sequence[position - 1], folder, folder, suffix, "<", language))
+    parts.append(f"[{words['contents']}](../README.md)")
     if position + 1 < len(sequence):
-        parts.append(_link(sequence[position + 1], folder, folder, suffix, arrow=">"))
+        parts.append(_link(sequence[position + 1], folder, folder, suffix, ">", language))
     lines = [" | ".join(parts)]
+    exercises = f"**{words['exercises']}{words['colon']}** " + _link(
+        current, "exercises", folder, words["exercise"], language=language
+    )
+    lesson_link = f"**{words['lesson']}{words['colon']}** " + _link(
+        current, "notebooks", folder, language=language
+    )
     if kind == "lesson" and current.has_exercises:
-        lines.append(f"**Exercises:** {_link(current, 'exercises', folder, ' — exercises')}")
+        lines.append(exercises)
     elif kind == "exercise":
-        lines.append(f"**Lesson:** {_link(current, 'notebooks', folder)}")
+        lines.append(lesson_link)
     elif kind == "solution":
-        lines.append(
-            f"**Lesson:** {_link(current, 'notebooks', folder)} · "
-            f"**Exercises:** {_link(current, 'exercises', folder, ' — exercises')}"
-        )
+        lines.append(f"{lesson_link} · {exercises}")
     return "\n\n".join(lines)
 
 
-def nav_cells(lesson: str | int, kind: str) -> tuple[NotebookNode, NotebookNode]:
+def nav_cells(lesson: str | int, kind: str, language: str = "en") -> tuple[NotebookNode, NotebookNode]:
     """The navigation cells (top, bottom) of one notebook.
 
     Both are markdown cells tagged ``"nav"`` with the fixed ids ``nav-top`` and
@@ -457,6 +498,8 @@ def nav_cells(lesson: str | int, kind: str) -> tuple[NotebookNode, NotebookNode]
     lesson : str or int
         Lesson number.
     kind : {"lesson", "exercise", "solution"}
+    language : str, optional
+        The language of the notebook (see :func:`nav_markdown`).
 
     Returns
     -------
@@ -471,7 +514,7 @@ def nav_cells(lesson: str | int, kind: str) -> tuple[NotebookNode, NotebookNode]
     False
     """
     nbformat = _nbformat()
-    text = nav_markdown(lesson, kind)
+    text = nav_markdown(lesson, kind, language)
     cells = []
     for cell_id in ("nav-top", "nav-bottom"):
         cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [NAV_TAG]})
@@ -480,7 +523,7 @@ def nav_cells(lesson: str | int, kind: str) -> tuple[NotebookNode, NotebookNode]
     return cells[0], cells[1]
 
 
-def apply_nav(nb: NotebookNode, lesson: str | int, kind: str) -> NotebookNode:
+def apply_nav(nb: NotebookNode, lesson: str | int, kind: str, language: str | None = None) -> NotebookNode:
     """Return a copy of ``nb`` with fresh navigation cells as its first and last cell.
 
     Existing cells tagged ``"nav"`` are removed first, so applying it twice changes nothing.
@@ -490,16 +533,30 @@ def apply_nav(nb: NotebookNode, lesson: str | int, kind: str) -> NotebookNode:
     nb : nbformat.NotebookNode
     lesson : str or int
     kind : {"lesson", "exercise", "solution"}
+    language : str, optional
+        The language of the navigation; default: the notebook's own,
+        ``metadata["course_utils"]["language"]``, or ``"en"``.
 
     Returns
     -------
     nbformat.NotebookNode
     """
     nb = copy.deepcopy(nb)
-    top, bottom = nav_cells(lesson, kind)
+    top, bottom = nav_cells(lesson, kind, language or notebook_language(nb))
     body = [cell for cell in nb.cells if NAV_TAG not in _tags(cell)]
     nb.cells = [top, *body, bottom]
     return nb
+
+
+def notebook_language(nb: Any) -> str:
+    """The language a notebook is written in: ``metadata["course_utils"]["language"]``, else ``"en"``.
+
+    >>> notebook_language({"metadata": {"course_utils": {"lesson": "01", "language": "zh"}}})
+    'zh'
+    """
+    meta = nb.get("metadata", {}).get("course_utils", {})
+    language = meta.get("language", "en") if isinstance(meta, dict) else "en"
+    return language if isinstance(language, str) else "en"
 
 
 def _lesson(number: str | int) -> Lesson:
@@ -536,7 +593,8 @@ def generate_exercise(nb: NotebookNode, lesson: str | int | None = None) -> Note
         Solution regions blanked (see :func:`blank_code`, :func:`strip_markdown_solutions`),
         cells tagged ``solution-only`` dropped, outputs and execution counts removed, the
         solution's cell ids kept, metadata ``course_utils = {"lesson": NN, "kind":
-        "exercise"}`` and navigation cells for the exercise notebook.
+        "exercise"}`` (plus the solution's ``"language"`` in a translated edition) and
+        navigation cells for the exercise notebook, in the solution's language.
 
     Raises
     ------
@@ -574,8 +632,11 @@ def generate_exercise(nb: NotebookNode, lesson: str | int | None = None) -> Note
     result.cells = cells
     result.metadata.setdefault("kernelspec", dict(_KERNELSPEC))
     result.metadata.setdefault("language_info", dict(_LANGUAGE_INFO))
+    language = notebook_language(nb)
     result.metadata["course_utils"] = {"lesson": current.number, "kind": "exercise"}
-    return apply_nav(result, current.number, "exercise")
+    if language != "en":
+        result.metadata["course_utils"]["language"] = language
+    return apply_nav(result, current.number, "exercise", language)
 
 
 # --------------------------------------------------------------------------- the course's files
@@ -623,7 +684,7 @@ def _expected_paths(root: Path, lessons: Sequence[str] | None) -> list[tuple[Pat
     return expected
 
 
-def is_stale(path: str | Path, root: str | Path = ROOT) -> list[str]:
+def is_stale(path: str | Path, root: str | Path = ROOT, language: str = "en") -> list[str]:
     """What is wrong with one stored notebook (an empty list when nothing is).
 
     Checks: the file name is a lesson's; ``metadata["course_utils"]`` names that lesson and
@@ -636,7 +697,10 @@ def is_stale(path: str | Path, root: str | Path = ROOT) -> list[str]:
     path : str or Path
         A notebook inside ``root/notebooks``, ``root/exercises`` or ``root/solutions``.
     root : str or Path, optional
-        The course's root folder.
+        The course's root folder (``ROOT / "zh"`` for the Chinese edition).
+    language : str, optional
+        The edition's language: a translated notebook also carries
+        ``metadata["course_utils"]["language"]`` and navigation in its language.
 
     Returns
     -------
@@ -660,6 +724,8 @@ def is_stale(path: str | Path, root: str | Path = ROOT) -> list[str]:
         return [f"cannot be read as a notebook: {type(error).__name__}: {error}"]
     problems = []
     expected_meta = {"lesson": current.number, "kind": kind}
+    if language != "en":
+        expected_meta["language"] = language
     meta = nb.metadata.get("course_utils")
     if meta != expected_meta:
         problems.append(f'metadata["course_utils"] is {meta!r}, expected {expected_meta!r}')
@@ -687,12 +753,14 @@ def is_stale(path: str | Path, root: str | Path = ROOT) -> list[str]:
             else:
                 if path.read_text(encoding="utf-8") != expected:
                     problems.append("differs from the notebook generated from solutions/; run `exercises`")
-    elif writes_notebook(apply_nav(nb, current.number, kind)) != writes_notebook(nb):
+    elif writes_notebook(apply_nav(nb, current.number, kind, language)) != writes_notebook(nb):
         problems.append("navigation cells are missing or stale; run `nav`")
     return problems
 
 
-def find_problems(root: str | Path = ROOT, lessons: Sequence[str] | None = None) -> list[str]:
+def find_problems(
+    root: str | Path = ROOT, lessons: Sequence[str] | None = None, language: str = "en"
+) -> list[str]:
     """Everything stale in the course, one ``"path: problem"`` line each.
 
     Parameters
@@ -701,6 +769,8 @@ def find_problems(root: str | Path = ROOT, lessons: Sequence[str] | None = None)
         The course's root folder.
     lessons : sequence of str, optional
         Only these lesson numbers.
+    language : str, optional
+        The edition's language (see :func:`is_stale`).
 
     Returns
     -------
@@ -713,7 +783,7 @@ def find_problems(root: str | Path = ROOT, lessons: Sequence[str] | None = None)
         if not path.exists():
             problems.append(f"{path.relative_to(root).as_posix()}: missing ({kind} notebook)")
     for path, _, _ in course_notebooks(root, lessons):
-        for problem in is_stale(path, root):
+        for problem in is_stale(path, root, language):
             problems.append(f"{path.relative_to(root).as_posix()}: {problem}")
     return problems
 

@@ -182,6 +182,18 @@ def tex_title(record: Any, prefix: str | None = None, max_len: int = 80) -> str:
     return str(name)
 
 
+def derivative_title(record: Any) -> str:
+    """The title of a derivative's panel: ``"sigmoid′(x)"``.
+
+    A symbol rather than words, so the figure reads the same in every language of the course
+    (the code cells that draw it are shared by the English and the translated notebooks).
+
+    >>> derivative_title(resolve("tanh"))
+    'tanh′(x)'
+    """
+    return f"{getattr(record, 'name', 'f')}′(x)"
+
+
 def _as_x(x: Any) -> np.ndarray:
     if x is None:
         return DEFAULT_X
@@ -295,7 +307,7 @@ def plot_activation(
     _draw(record, ax, x, derivative, label, params)
     if not ax.get_title():
         ax.set_title(
-            f"derivative of {getattr(record, 'name', 'f')}" if derivative else tex_title(record),
+            derivative_title(record) if derivative else tex_title(record),
             fontsize=14,
         )
     return ax
@@ -327,7 +339,7 @@ def plot_with_derivative(
     --------
     >>> ax_f, ax_df = plot_with_derivative("sigmoid")
     >>> ax_df.get_title()
-    'derivative of sigmoid'
+    'sigmoid′(x)'
     >>> close_all()
     """
     use_style()
@@ -344,7 +356,7 @@ def plot_with_derivative(
     _draw(record, ax_f, x, False, None, params, color=PALETTE[0])
     _draw(record, ax_df, x, True, None, params, color=PALETTE[1])
     ax_f.set_title(tex_title(record), fontsize=14)
-    ax_df.set_title(f"derivative of {getattr(record, 'name', 'f')}", fontsize=14)
+    ax_df.set_title(derivative_title(record), fontsize=14)
     return ax_f, ax_df
 
 

@@ -4,6 +4,12 @@ Command line::
 
     python -m course_utils.release --out release/activation-course          # a folder
     python -m course_utils.release --out release/activation-course --zip    # ... and a .zip of it
+    python -m course_utils.release --out release/kurs-zh --lang zh          # the Chinese edition only
+
+``--lang both`` (the default) ships every edition: the English notebooks and, under ``zh/``,
+the Chinese ones (``zh/notebooks/``, ``zh/exercises/``, ``zh/README.md``) — the same course
+the site publishes. ``--lang en`` or ``--lang zh`` ships one edition, and the README keeps
+only that edition's set-up sections (:data:`README_LANGUAGE_SECTIONS`).
 
 The bundle holds ``notebooks/``, ``exercises/``, ``course_utils/`` (the whole package:
 ``check()`` needs the exercise records and their checkers), ``README.md``, ``LICENSE``,
@@ -48,7 +54,10 @@ __all__ = [
     "EXCLUDED",
     "INCLUDED",
     "MARKERS",
+    "EDITIONS",
+    "LANGS",
     "README_DROPPED_SECTIONS",
+    "README_LANGUAGE_SECTIONS",
     "SKIPPED_NAMES",
     "Release",
     "build_release",
@@ -68,7 +77,24 @@ INCLUDED: tuple[str, ...] = (
 )
 """What the bundle holds (top-level files and folders of the course root)."""
 
-EXCLUDED: tuple[str, ...] = ("solutions", "tests", "benchmarks", ".ci", "TEACHING.md")
+EDITIONS: dict[str, tuple[str, ...]] = {
+    "en": ("notebooks", "exercises"),
+    "zh": ("zh/notebooks", "zh/exercises", "zh/README.md"),
+}
+"""What each language edition adds to the bundle (paths relative to the course root)."""
+
+LANGS: tuple[str, ...] = (*EDITIONS, "both")
+"""Choices of ``--lang``: one edition, or ``both`` (every edition)."""
+
+EXCLUDED: tuple[str, ...] = (
+    "solutions",
+    "tests",
+    "benchmarks",
+    ".ci",
+    "TEACHING.md",
+    "zh/solutions",
+    "zh/TEACHING.md",
+)
 """What must never be in the bundle."""
 
 MARKERS: tuple[str, ...] = (
@@ -84,8 +110,15 @@ README_DROPPED_SECTIONS: tuple[str, ...] = (
     "Site, slides and student release",
     "For teachers",
     "For maintainers",
+    "运行测试",
 )
 """README sections (``## ...`` headings) left out of the bundle: they describe files it lacks."""
+
+README_LANGUAGE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "en": ("Set up and start", "The lessons", "Sliders do not show?"),
+    "zh": ("中文版",),
+}
+"""README sections that belong to one edition, left out of a bundle without it."""
 
 SKIPPED_NAMES: frozenset[str] = frozenset(
     {"__pycache__", "grades.csv", "feedback", "_site", "_slides", "release", "node_modules"}
@@ -252,7 +285,8 @@ def verify_bundle(bundle: str | Path) -> list[str]:
     list of str
         One line per problem: an excluded file present, a solution marker line or
         solution-only cell, a notebook stored with outputs, a ``-e .`` requirement without a
-        ``pyproject.toml``, a README or notebook link that names no file of the bundle.
+        ``pyproject.toml``, a link of a README (the course's or an edition's, such as
+        ``zh/README.md``) or of a notebook that names no file of the bundle.
     """
     bundle = Path(bundle)
     problems = []
@@ -279,17 +313,48 @@ def verify_bundle(bundle: str | Path) -> list[str]:
                 project = bundle / parts[1]
                 if not (project / "pyproject.toml").is_file() and not (project / "setup.py").is_file():
                     problems.append(f"requirements.txt: {line.strip()!r} names no project in the bundle")
-    readme = bundle / "README.md"
-    if readme.is_file():
+    for readme in sorted(bundle.rglob("README.md")):
+        relative = readme.relative_to(bundle).as_posix()
         for link in _relative_links(readme.read_text(encoding="utf-8")):
-            target = posixpath.normpath(link)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(relative), link))
             if target.startswith("..") or not (bundle / target).exists():
-                problems.append(f"README.md: link {link!r} names no file of the bundle")
+                problems.append(f"{relative}: link {link!r} names no file of the bundle")
     return problems
 
 
+def shipped(lang: str = "both") -> tuple[str, ...]:
+    """The paths (relative to the course root) a bundle of ``lang`` copies.
+
+    >>> shipped("zh")[:3]
+    ('course_utils', 'README.md', 'LICENSE')
+    >>> "zh/exercises" in shipped("both") and "zh/exercises" not in shipped("en")
+    True
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    editions = list(EDITIONS) if lang == "both" else [lang]
+    common = tuple(name for name in INCLUDED if name not in EDITIONS["en"])
+    return common + tuple(name for edition in editions for name in EDITIONS[edition])
+
+
+def _readme_dropped(lang: str) -> tuple[str, ...]:
+    kept = set(EDITIONS) if lang == "both" else {lang}
+    others = [
+        title
+        for edition, titles in README_LANGUAGE_SECTIONS.items()
+        if edition not in kept
+        for title in titles
+    ]
+    return (*README_DROPPED_SECTIONS, *others)
+
+
 def build_release(
-    out: str | Path, *, root: str | Path = ROOT, zip_archive: bool = False, force: bool = False
+    out: str | Path,
+    *,
+    root: str | Path = ROOT,
+    zip_archive: bool = False,
+    force: bool = False,
+    lang: str = "both",
 ) -> Release:
     """Write the student bundle into ``out`` and verify it.
 
@@ -303,6 +368,9 @@ def build_release(
         Also write ``out`` + ``.zip`` (one top-level folder named like ``out``).
     force : bool
         Replace an existing, non-empty ``out``.
+    lang : {"both", "en", "zh"}
+        The language editions to ship (:func:`shipped`); ``"both"`` ships every edition the
+        course root holds, a single language requires its edition.
 
     Returns
     -------
@@ -314,28 +382,34 @@ def build_release(
         If ``out`` is inside the course root's shipped folders or holds the course root,
         or exists and is not empty (without ``force``), or a shipped part is missing.
     """
+    parts = shipped(lang)
     root = Path(root).resolve()
     out = Path(out).resolve()
     if out == root or root.is_relative_to(out):
         raise ValueError(f"out: {out} holds the course itself; choose a new folder")
-    if any(out.is_relative_to(root / name) for name in INCLUDED):
+    if any(out.is_relative_to(root / name) for name in (*INCLUDED, *parts)):
         raise ValueError(f"out: {out} is inside a folder that the bundle copies; choose another folder")
     if out.exists() and any(out.iterdir()):
         if not force:
             raise ValueError(f"out: {out} exists and is not empty (use --force to replace it)")
         shutil.rmtree(out)
-    missing = [name for name in INCLUDED if not (root / name).exists() and name != ".gitignore"]
+    if lang == "both":  # every edition the course has
+        parts = tuple(name for name in parts if name.split("/")[0] not in EDITIONS or (root / name).exists())
+    missing = [name for name in parts if not (root / name).exists() and name != ".gitignore"]
     if missing:
         raise ValueError(f"root: {root} lacks {', '.join(missing)}")
     out.mkdir(parents=True, exist_ok=True)
-    for name in INCLUDED:
+    for name in parts:
         source = root / name
         if source.is_dir():
             _copy_tree(source, out / name)
         elif source.is_file():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, out / name)
     readme = out / "README.md"
-    readme.write_text(student_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    readme.write_text(
+        student_readme(readme.read_text(encoding="utf-8"), _readme_dropped(lang)), encoding="utf-8"
+    )
     pyproject = out / "pyproject.toml"
     pyproject.write_text(_student_pyproject(pyproject.read_text(encoding="utf-8"), out), encoding="utf-8")
     archive = None
@@ -357,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, help="bundle folder to create")
     parser.add_argument("--zip", action="store_true", help="also write OUT.zip")
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    parser.add_argument(
+        "--lang", choices=LANGS, default="both", help="language editions to ship (default: both)"
+    )
     return parser
 
 
@@ -375,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        release = build_release(args.out, zip_archive=args.zip, force=args.force)
+        release = build_release(args.out, zip_archive=args.zip, force=args.force, lang=args.lang)
     except ValueError as error:
         parser.error(str(error))
     print(release.summary())

@@ -5,6 +5,7 @@ Command line::
     python -m course_utils.site --out _site                  # execute every notebook, then convert
     python -m course_utils.site --out _site --no-execute     # convert the stored (output-free) notebooks
     python -m course_utils.site --out _site --execute-only "exercises/*" "notebooks/01-*"
+    python -m course_utils.site --out _site --lang zh        # the Chinese edition only (default: both)
 
 The site mirrors the repository: ``notebooks/NN-slug.html`` and ``exercises/NN-slug.html``,
 and a contents page ``index.html`` generated from :data:`course_utils.course.LESSONS`. The
@@ -29,6 +30,14 @@ How a page is made
    of ``course_utils``) is copied into the site. A header bar links each page to the
    contents page and to its neighbours.
 5. Every internal ``href``/``src`` of every page is checked to resolve to a file of the site.
+
+Languages
+---------
+A translated edition (``zh/``: see :mod:`course_utils.translation`) is published beside the
+English one with the same layout under its language code: ``zh/notebooks/NN-slug.html``,
+``zh/exercises/NN-slug.html`` and ``zh/index.html`` (made from ``zh/README.md``). The header bar
+of every page carries a language switch to the same page in the other language, and the
+contents pages link to each other. ``--lang en`` or ``--lang zh`` builds one edition only.
 
 Everything a page needs is in the site, so it reads offline (a classroom with bad Wi-Fi, a
 laptop on a train): maths is typeset by MathJax 2.7, copied from the ``jupyter-server-mathjax``
@@ -59,6 +68,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from course_utils.course import LESSONS, ROOT, Lesson
+from course_utils.notebooks import NAV_WORDS
 
 if TYPE_CHECKING:  # nbformat and nbconvert cost seconds to import: load them only when building
     from nbformat import NotebookNode
@@ -86,6 +96,8 @@ __all__ = [
 ]
 
 SITE_FOLDERS: tuple[str, ...] = ("notebooks", "exercises")
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "zh": "中文"}
+"""The editions the site can publish, each named in its own language (for the switch)."""
 """The repository folders whose notebooks become pages (``solutions/`` is never published)."""
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -202,12 +214,18 @@ class Page:
     seconds: float = 0.0
     images: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    language: str = "en"
 
     @property
     def title(self) -> str:
-        """The page title, e.g. ``"01 · Why nonlinearity — exercises"``."""
-        suffix = " — exercises" if self.kind == "exercise" else ""
-        return f"{self.lesson.number} · {self.lesson.title}{suffix}"
+        """The page title in the page's language, e.g. ``"01 · Why nonlinearity — exercises"``."""
+        suffix = NAV_WORDS[self.language]["exercise"] if self.kind == "exercise" else ""
+        return f"{self.lesson.number} · {self.lesson.title_in(self.language)}{suffix}"
+
+    @property
+    def prefix(self) -> str:
+        """The edition's folder in the site: ``""`` for English, ``"zh/"`` for Chinese."""
+        return "" if self.language == "en" else f"{self.language}/"
 
 
 @dataclass
@@ -260,18 +278,31 @@ class SiteReport:
         return "\n".join(lines)
 
 
-def page_sources(root: str | Path = ROOT) -> tuple[list[Page], list[str]]:
+def editions(root: str | Path = ROOT) -> list[str]:
+    """The languages the course root holds: English, and each translated edition's folder."""
+    return [
+        "en",
+        *(lang for lang in LANGUAGE_NAMES if lang != "en" and (Path(root) / lang / "notebooks").is_dir()),
+    ]
+
+
+def page_sources(
+    root: str | Path = ROOT, languages: Sequence[str] | None = None
+) -> tuple[list[Page], list[str]]:
     """The pages the site will hold, and the notebooks :data:`LESSONS` names that are missing.
 
     Parameters
     ----------
     root : str or Path
         The course root (holding ``notebooks/`` and ``exercises/``).
+    languages : sequence of str, optional
+        The editions to publish (default: :func:`editions`, every one the root holds).
 
     Returns
     -------
     pages : list of Page
-        One page per existing lesson notebook and exercise notebook, in course order.
+        One page per existing lesson notebook and exercise notebook, in course order,
+        English first, then each translated edition.
     missing : list of str
         Notebooks (relative to ``root``) that :data:`LESSONS` promises but do not exist.
 
@@ -284,14 +315,17 @@ def page_sources(root: str | Path = ROOT) -> tuple[list[Page], list[str]]:
     root = Path(root)
     pages: list[Page] = []
     missing: list[str] = []
-    for lesson in LESSONS:
-        wanted = [("notebooks", "lesson")] + ([("exercises", "exercise")] if lesson.has_exercises else [])
-        for folder, kind in wanted:
-            source = f"{folder}/{lesson.filename}"
-            if (root / source).is_file():
-                pages.append(Page(source, f"{folder}/{lesson.slug}.html", lesson, kind))
-            else:
-                missing.append(source)
+    for language in editions(root) if languages is None else languages:
+        prefix = "" if language == "en" else f"{language}/"
+        for lesson in LESSONS:
+            wanted = [("notebooks", "lesson")] + ([("exercises", "exercise")] if lesson.has_exercises else [])
+            for folder, kind in wanted:
+                source = f"{prefix}{folder}/{lesson.filename}"
+                if (root / source).is_file():
+                    target = f"{prefix}{folder}/{lesson.slug}.html"
+                    pages.append(Page(source, target, lesson, kind, language=language))
+                else:
+                    missing.append(source)
     return pages, missing
 
 
@@ -639,6 +673,8 @@ def rewrite_links(
     '<a href="../exercises/01-x.html#Ex-1">go</a>'
     >>> rewrite_links('<a href="../README.md">Contents</a>', "notebooks/01-x.ipynb", "notebooks/01-x.html")
     '<a href="../index.html">Contents</a>'
+    >>> rewrite_links('<a href="../README.md">目录</a>', "zh/notebooks/01-x.ipynb", "zh/notebooks/01-x.html")
+    '<a href="../index.html">目录</a>'
     """
     root = Path(root)
     source_dir = posixpath.dirname(source)
@@ -654,11 +690,13 @@ def rewrite_links(
         resolved = posixpath.normpath(posixpath.join(source_dir, path))
         if resolved.startswith("../") or resolved == "..":
             return match.group(0)
-        top = resolved.split("/", 1)[0]
+        edition, _, rest = resolved.partition("/")
+        prefix, inner = (f"{edition}/", rest) if edition in LANGUAGE_NAMES and rest else ("", resolved)
+        top = inner.split("/", 1)[0]
         if resolved.endswith(".ipynb") and top in SITE_FOLDERS:
             new = resolved[: -len(".ipynb")] + ".html"
-        elif resolved == "README.md":
-            new = "index.html"
+        elif inner == "README.md":
+            new = f"{prefix}index.html"
         elif resolved == "TEACHING.md":
             new = "teaching.html"
         elif (
@@ -716,14 +754,15 @@ def _nav_bar(page: Page, pages: Sequence[Page]) -> str:
     """The header bar of a notebook page: contents, the lesson/exercise pair, neighbours."""
     here = posixpath.dirname(page.target)
     by_target = {p.target: p for p in pages}
-    same_kind = [p for p in pages if p.kind == page.kind]
+    same_kind = [p for p in pages if p.kind == page.kind and p.language == page.language]
     position = same_kind.index(page)
+    words = NAV_WORDS[page.language]
 
     def link(target: str, text: str) -> str:
         href = posixpath.relpath(target, here)
         return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
 
-    items = [link("index.html", "Contents")]
+    items = [link(f"{page.prefix}index.html", words["contents"])]
     if position > 0:
         previous = same_kind[position - 1]
         items.append(link(previous.target, f"< {previous.title}"))
@@ -732,13 +771,25 @@ def _nav_bar(page: Page, pages: Sequence[Page]) -> str:
         following = same_kind[position + 1]
         items.append(link(following.target, f"{following.title} >"))
     partner = (
-        f"exercises/{page.lesson.slug}.html"
+        f"{page.prefix}exercises/{page.lesson.slug}.html"
         if page.kind == "lesson"
-        else f"notebooks/{page.lesson.slug}.html"
+        else f"{page.prefix}notebooks/{page.lesson.slug}.html"
     )
     if partner in by_target:
-        items.append(link(partner, "Exercises" if page.kind == "lesson" else "Lesson"))
+        items.append(link(partner, words["exercises"] if page.kind == "lesson" else words["lesson"]))
+    items += _language_switch(page.target[len(page.prefix) :], page.language, here, set(by_target))
     return '<nav class="course-nav">' + " ".join(items) + "</nav>"
+
+
+def _language_switch(inner: str, language: str, here: str, targets: set[str]) -> list[str]:
+    """Links to the page ``inner`` (a target without its edition folder) in the other editions."""
+    links = []
+    for other, name in LANGUAGE_NAMES.items():
+        target = inner if other == "en" else f"{other}/{inner}"
+        if other != language and target in targets:
+            href = html.escape(posixpath.relpath(target, here or "."))
+            links.append(f'<a class="lang" hreflang="{other}" lang="{other}" href="{href}">{name}</a>')
+    return links
 
 
 def _export_page(
@@ -756,6 +807,7 @@ def _export_page(
         extra_loaders=[offline_template_loader({"course-lab.html.j2": _LAB_TEMPLATE})],
         template_file="course-lab.html.j2",
         mathjax_url=mathjax_url(posixpath.dirname(page.target)),
+        language_code=page.language,
     )
     stem = posixpath.basename(page.target)[: -len(".html")]
     resources = {
@@ -852,10 +904,11 @@ def _readme_sections(root: Path) -> tuple[str, str]:
     return intro, setup.strip()
 
 
-def _shell(title: str, body: str, stylesheet: str) -> str:
-    mathjax = MATHJAX_HTML.replace("{url}", html.escape(mathjax_url(""), quote=True))
+def _shell(title: str, body: str, stylesheet: str, language: str = "en") -> str:
+    page_dir = "" if language == "en" else language
+    mathjax = MATHJAX_HTML.replace("{url}", html.escape(mathjax_url(page_dir), quote=True))
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
         f'<link rel="stylesheet" href="{stylesheet}">\n{mathjax}\n</head>\n'
@@ -889,6 +942,9 @@ def _index_page(pages: Sequence[Page], root: Path, copies: set[str], has_teachin
         )
     total = sum(lesson.minutes for lesson in LESSONS)
     parts = [f"<h1>{html.escape(_SITE_TITLE)}</h1>"]
+    switch = _language_switch("index.html", "en", "", {f"{p.prefix}index.html" for p in pages})
+    if switch:
+        parts.append('<nav class="languages">' + " · ".join(switch) + "</nav>")
     if intro:
         parts.append(rewrite_links(_markdown_html(intro), "README.md", "index.html", root, copies))
     parts.append(
@@ -911,6 +967,16 @@ def _index_page(pages: Sequence[Page], root: Path, copies: set[str], has_teachin
     return _shell(_SITE_TITLE, "\n".join(parts), "site.css")
 
 
+def _edition_index_page(language: str, root: Path, copies: set[str]) -> str:
+    """The contents page of a translated edition, made from its ``README.md`` (``zh/README.md``)."""
+    source = f"{language}/README.md"
+    text = (root / source).read_text(encoding="utf-8")
+    body = rewrite_links(_markdown_html(text), source, f"{language}/index.html", root, copies)
+    switch = " · ".join(_language_switch("index.html", language, language, {"index.html"}))
+    title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), _SITE_TITLE)
+    return _shell(title, f'<nav class="languages">{switch}</nav>\n{body}', "../site.css", language)
+
+
 def _teaching_page(root: Path, copies: set[str]) -> str:
     text = (root / "TEACHING.md").read_text(encoding="utf-8")
     body = rewrite_links(_markdown_html(text), "TEACHING.md", "teaching.html", root, copies)
@@ -920,7 +986,8 @@ def _teaching_page(root: Path, copies: set[str]) -> str:
 
 def _remove_stale_pages(out: Path, targets: set[str]) -> None:
     """Delete pages (and their figure folders) of notebooks that no longer exist."""
-    for folder in SITE_FOLDERS:
+    prefixes = [""] + [f"{lang}/" for lang in LANGUAGE_NAMES if lang != "en"]
+    for folder in (prefix + name for prefix in prefixes for name in SITE_FOLDERS):
         for page in sorted((out / folder).glob("*.html")):
             if f"{folder}/{page.name}" not in targets:
                 page.unlink()
@@ -945,6 +1012,7 @@ def build_site(
     timeout: float = 120,
     progress: Callable[[Page], None] | None = None,
     teaching: bool = False,
+    languages: Sequence[str] | None = None,
 ) -> SiteReport:
     """Build the static site into ``out``.
 
@@ -969,6 +1037,9 @@ def build_site(
     teaching : bool
         Also publish the teacher's guide (``TEACHING.md``) as ``teaching.html``, linked from
         the contents page. Off by default: the public site holds what students get.
+    languages : sequence of str, optional
+        The editions to publish (``["en"]``, ``["zh"]``; default: every edition the root holds).
+        The English contents page ``index.html`` is always written.
 
     Returns
     -------
@@ -992,7 +1063,7 @@ def build_site(
         raise ValueError(f"out: {out} would mix the site with the course's notebooks; choose e.g. _site")
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out, ["mathjax"])
-    pages, missing = page_sources(root)
+    pages, missing = page_sources(root, languages)
     _remove_stale_pages(out, {page.target for page in pages})
     copies: set[str] = set()
 
@@ -1026,6 +1097,11 @@ def build_site(
         (out / "teaching.html").write_text(_teaching_page(root, copies), encoding="utf-8")
         extra.append("teaching.html")
     (out / "index.html").write_text(_index_page(pages, root, copies, has_teaching), encoding="utf-8")
+    for language in sorted({page.language for page in pages} - {"en"}):
+        (out / language / "index.html").write_text(
+            _edition_index_page(language, root, copies), encoding="utf-8"
+        )
+        extra.append(f"{language}/index.html")
     (out / "site.css").write_text(_PAGE_CSS.lstrip(), encoding="utf-8")
     for name in sorted(copies):
         destination = out / name
@@ -1075,6 +1151,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also publish the teacher's guide (TEACHING.md) as teaching.html",
     )
+    parser.add_argument(
+        "--lang",
+        choices=(*LANGUAGE_NAMES, "both"),
+        default="both",
+        help="the language editions to publish (default: both)",
+    )
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     return parser
 
@@ -1111,6 +1193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             progress=progress,
             teaching=args.teaching,
+            languages=None if args.lang == "both" else [args.lang],
         )
     except (ValueError, RuntimeError) as error:
         build_parser().error(str(error))

@@ -70,7 +70,7 @@ def test_plot_with_derivative_puts_f_left_and_derivative_right():
     ax_f, ax_df = plotting.plot_with_derivative("sigmoid")
     assert ax_f.get_position().x0 < ax_df.get_position().x0
     assert "sigmoid" in ax_f.get_title() and "$" in ax_f.get_title()
-    assert ax_df.get_title() == "derivative of sigmoid"
+    assert ax_df.get_title() == "sigmoid′(x)"
     x, dy = ax_df.get_lines()[0].get_data()
     assert np.allclose(dy, ACTIVATIONS["sigmoid"].grad(x))
     assert ax_df.get_ylabel() == "$f'(x)$"

@@ -15,7 +15,16 @@ import pytest
 
 from course_utils.course import LESSONS, ROOT
 from course_utils.grading import exercises_for_lesson
-from course_utils.release import EXCLUDED, INCLUDED, Release, build_release, main, student_readme
+from course_utils.release import (
+    EXCLUDED,
+    INCLUDED,
+    Release,
+    build_release,
+    main,
+    student_readme,
+    verify_bundle,
+)
+from course_utils.release import shipped as shipped_paths
 from course_utils.site import execute_notebook
 
 START = "python -m jupyter lab --notebook-dir . notebooks/00-start-here.ipynb"
@@ -57,7 +66,7 @@ def _files(folder: Path) -> set[str]:
 def test_bundle_holds_exactly_the_student_files(release: Release) -> None:
     """Does the bundle hold the lessons, exercises, package and set-up files, and nothing else?"""
     top = {name.split("/", 1)[0] for name in release.files}
-    assert top == {name for name in INCLUDED if (ROOT / name).exists()}
+    assert top == {name.split("/", 1)[0] for name in shipped_paths("both") if (ROOT / name).exists()}
     for folder in ("notebooks", "exercises", "course_utils"):
         expected = {f"{folder}/{name}" for name in _files(ROOT / folder)}
         shipped = {name for name in release.files if name.startswith(f"{folder}/")}
@@ -273,7 +282,7 @@ def test_refuses_to_overwrite_or_to_write_into_the_course(tmp_path: Path) -> Non
 
 # ------------------------------------------------------------------------ a used checkout
 
-_COURSE_PARTS = (*INCLUDED, "solutions", "TEACHING.md")
+_COURSE_PARTS = (*INCLUDED, "solutions", "TEACHING.md", "zh")
 
 
 def _copy_course(target: Path) -> Path:
@@ -373,3 +382,45 @@ def test_pytest_collects_no_checkpoint_or_build_output(used_and_fresh: tuple[Pat
     files = {line.split("::", 1)[0] for line in collected}
     assert not [name for name in files if unwanted & set(name.split("/")) or "checkpoint" in name], files
     assert "exercises/01-why-nonlinearity.ipynb" in files  # the course's own notebooks are collected
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_language_edition(lang: str, tmp_path: Path) -> None:
+    """Does --lang ship one edition only, with a README that speaks only of what is shipped?"""
+    bundle = build_release(tmp_path / f"course-{lang}", lang=lang)
+    assert bundle.problems == []
+    tops = {name.split("/", 1)[0] for name in bundle.files}
+    english = {"notebooks", "exercises"} & tops
+    chinese = {name for name in bundle.files if name.startswith("zh/")}
+    readme = (bundle.path / "README.md").read_text(encoding="utf-8")
+    if lang == "en":
+        assert english == {"notebooks", "exercises"} and not chinese
+        assert "## 中文版" not in readme and "## Set up and start" in readme
+    else:
+        assert not english
+        assert {name.split("/")[1] for name in chinese} == {"notebooks", "exercises", "README.md"}
+        assert "## 中文版" in readme and "## Set up and start" not in readme
+        assert "zh/notebooks/00-start-here.ipynb" in readme
+    assert "pytest" not in readme
+    assert not [name for name in bundle.files if "solutions/" in name or name.endswith("TEACHING.md")]
+
+
+def test_both_editions_by_default_and_no_chinese_solutions(release: Release) -> None:
+    """Does the default bundle hold both editions, and would a leaked zh/solutions be caught?"""
+    for folder in ("notebooks", "exercises"):
+        expected = {f"zh/{folder}/{path.name}" for path in (ROOT / "zh" / folder).glob("*.ipynb")}
+        assert expected and expected <= set(release.files)
+    assert "zh/README.md" in release.files
+    assert "zh/solutions" in EXCLUDED
+    (release.path / "zh" / "solutions").mkdir()
+    try:
+        assert "zh/solutions: must not be in a student release" in verify_bundle(release.path)
+    finally:
+        (release.path / "zh" / "solutions").rmdir()
+
+
+def test_an_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
+    """Does --lang refuse a language the course has no edition in?"""
+    with pytest.raises(SystemExit) as stop:
+        main(["--out", str(tmp_path / "x"), "--lang", "fr"])
+    assert stop.value.code == 2

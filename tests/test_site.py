@@ -1,6 +1,6 @@
 """Does the course site build, with a page per notebook and no broken link? Do slides export?
 
-The site is built once per module (``site`` fixture). Executing every lesson would take
+The site (both languages) is built once per module (``site`` fixture). Executing every lesson would take
 minutes on 2 cores, so the fixture executes a subset and converts the rest as stored:
 
 * every exercise notebook (each runs in a few seconds, and its page must show every check
@@ -27,7 +27,7 @@ from course_utils.grading import exercises_for_lesson
 from course_utils.site import SiteReport, build_site, main, page_sources, rewrite_links
 from course_utils.slides import derive_slide_type, export_slides, with_slide_types
 
-EXECUTED = ["exercises/*", "notebooks/00-*"]
+EXECUTED = ["exercises/*", "notebooks/00-*", "zh/exercises/*"]
 EXECUTED_LESSON = "notebooks/00-start-here.html"
 
 
@@ -90,7 +90,7 @@ def test_one_page_per_notebook_and_a_contents_page(site: SiteReport) -> None:
         for path in (site.out / folder).glob("*.html")
     )
     assert pages == notebooks
-    assert sorted(page.target for page in site.pages) == pages
+    assert sorted(page.target for page in site.pages if page.language == "en") == pages
     assert (site.out / "index.html").is_file()
     assert not list(site.out.rglob("solutions/*")), "solutions must never be published"
 
@@ -265,3 +265,39 @@ def test_teaching_flag_publishes_the_guide(tmp_path: Path) -> None:
     assert (report.out / "teaching.html").is_file()
     assert 'href="teaching.html"' in (report.out / "index.html").read_text(encoding="utf-8")
     assert not [link for page, link in report.broken if page == "teaching.html" and "notebooks/" not in link]
+
+
+def test_chinese_edition_has_its_pages_and_contents(site: SiteReport) -> None:
+    """Is every zh notebook a page under zh/, with a Chinese contents page linking each one?"""
+    notebooks = sorted(
+        f"zh/{folder}/{path.stem}.html"
+        for folder in ("notebooks", "exercises")
+        for path in (ROOT / "zh" / folder).glob("*.ipynb")
+    )
+    assert notebooks and sorted(page.target for page in site.pages if page.language == "zh") == notebooks
+    index = (site.out / "zh" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in index
+    linked = {normpath(join("zh", url)) for _, url in links_of(site.out / "zh" / "index.html")}
+    assert set(notebooks) <= linked
+    assert "index.html" in linked  # back to the English contents
+
+
+def test_every_page_switches_to_the_same_page_in_the_other_language(site: SiteReport) -> None:
+    """Does each page link to its counterpart (English <-> 中文), and the contents pages to each other?"""
+    for page in site.pages:
+        other = page.target[len("zh/") :] if page.language == "zh" else f"zh/{page.target}"
+        switches = [
+            normpath(join(dirname(page.target), url))
+            for tag, url in links_of(site.out / page.target)
+            if tag == "a" and url.endswith(".html") and normpath(join(dirname(page.target), url)) == other
+        ]
+        assert switches, f"{page.target} has no link to {other}"
+    assert "zh/index.html" in {url for _, url in links_of(site.out / "index.html")}
+
+
+def test_one_language_only(tmp_path: Path) -> None:
+    """Does languages=["zh"] publish the Chinese pages (and the English contents page) only?"""
+    report = build_site(tmp_path, execute=False, languages=["zh"], execute_only=[])
+    assert report.pages and {page.language for page in report.pages} == {"zh"}
+    assert not list((tmp_path / "notebooks").glob("*.html"))
+    assert report.broken == [] and report.missing == []
