@@ -35,7 +35,7 @@ from .registry import (
     get_exercise,
     register,
 )
-from .result import STATUSES, CheckResult, GradingSignal, NotAttempted
+from .result import STATUSES, CheckResult, GradingSignal, NotAttempted, PartialCredit
 from .timelimit import TimeLimitExceeded
 
 LESSON_MODULES: tuple[str, ...] = tuple(f"lesson{n:02d}" for n in range(1, 8))
@@ -109,8 +109,8 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
     if exercise is None:
         return CheckResult(exercise_id, "error", _unknown_id_message(exercise_id), 0, 1)
 
-    def result(status: str, message: str) -> CheckResult:
-        points = exercise.points if status == "passed" else 0
+    def result(status: str, message: str, fraction: float = 0.0) -> CheckResult:
+        points = exercise.points if status == "passed" else partial_points(exercise.points, fraction)
         message = message.replace("{section}", exercise.section_text)
         message = message[:1].upper() + message[1:]
         return CheckResult(exercise.id, status, message, points, exercise.points, exercise.hints)
@@ -131,6 +131,8 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
         )
     except NotAttempted:
         return result("not_attempted", _blank_message(exercise, answer))
+    except PartialCredit as signal:
+        return result("failed", signal.message, signal.fraction)
     except GradingSignal as signal:
         return result(signal.status, signal.message)
     except BaseException as exc:  # noqa: BLE001 - classified below
@@ -138,6 +140,23 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
             return result("error", explain_exception(exc))
         return result("error", _grader_problem(exercise, exc))
     return _outcome_result(exercise, outcome, result)
+
+
+def partial_points(points: float, fraction: float) -> float:
+    """The points of a partly right answer: ``points * fraction``, below ``points``.
+
+    Rounded to 3 decimals and kept strictly below the exercise's points, so only a pass
+    earns full points.
+
+    Examples
+    --------
+    >>> partial_points(1, 0.5), partial_points(2, 1 / 3), partial_points(1, 0.0)
+    (0.5, 0.667, 0)
+    """
+    if not fraction or fraction <= 0:
+        return 0
+    earned = round(float(points) * min(float(fraction), 1.0), 3)
+    return min(earned, round(float(points) - 0.001, 3))
 
 
 def _outcome_result(exercise: Exercise, outcome: Any, result: Any) -> CheckResult:
