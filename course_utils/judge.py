@@ -190,7 +190,7 @@ def judge(exercise_id: str, request: Request, notebook_code: str, seed: int | No
         return record
     with hidden.cases(seed, exercise_id):
         result = check(exercise_id, answer, timeout=0)
-    points = float(result.points) if result.status == "passed" else 0.0
+    points = max(float(result.points), 0.0)  # partial credit: a "failed" answer may carry points
     record.update(
         status=str(result.status), points=min(points, float(exercise.points)), message=str(result.message)
     )
