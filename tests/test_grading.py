@@ -279,7 +279,8 @@ WRONG = [
     ("softmax_stable", softmax_global_max, "failed", ["ONE maximum", "its own"]),
     ("softmax_stable", softmax_no_keepdims, "error", ["ValueError", "keepdims=True"]),
     ("softmax_stable", softmax_ignores_axis, "failed", ["ignores its axis"]),
-    ("softmax_stable", lambda x: softmax_good(x), "error", ["axis"]),
+    # without an axis argument the explicit-axis part raises; the other parts earn partial credit
+    ("softmax_stable", lambda x: softmax_good(x), "failed", ["axis", "Partial credit"]),
     ("softmax_stable", lambda x, axis=-1: softmax_good(-x, axis), "failed", ["sign"]),
     ("softmax_stable", lambda x, axis=-1: np.log(softmax_good(x, axis)), "failed", ["log-probabilities"]),
     (

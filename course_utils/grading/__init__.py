@@ -15,6 +15,57 @@ problem becomes a :class:`CheckResult` with status ``"passed"``, ``"failed"``, `
 The exercises are records (:class:`Exercise`) in :data:`EXERCISES`, registered by the modules
 ``lesson01`` … ``lesson07`` of this package; importing the package stays light (NumPy only):
 the activation registry, SymPy and the nets are imported by a checker when it runs.
+
+Partial credit
+--------------
+An exercise whose answer has several *independent* parts declares them in its record
+(``Exercise.parts``); a partly right answer then keeps status ``"failed"`` (only a full
+answer passes) and earns the points of the parts it gets right (``.points``, below the
+exercise's points), and its message names the parts that passed and those that did not.
+Everywhere else grading stays all or nothing, because a part that passes there does not show
+what the exercise teaches. Whatever the parts, an answer that modifies its input, has the
+wrong type, silences warnings or breaks a rule of its statement earns nothing.
+
+========================  ==============================================  ====================================
+exercise                  partial credit                                  why
+========================  ==============================================  ====================================
+linear_collapse           W and b, half each                              two sub-answers, derived separately
+selu_constants            alpha and lam, half each                        a pair of constants
+selu_layer_moments        mean and variance, half each                    two integrals
+softmax_stable            last axis, huge logits (required), explicit     stability is the point: none
+                          axis — a third each                             without it; ignoring axis: 2/3
+cross_entropy_grad        one example, a batch, logits ±1000 — a third    s − y is the point; overflow and
+                          each                                            batching are named as what's missing
+properties_monotonic      per name: +1/6 per monotonic name listed,       a multi-select; listing all eight
+                          −1/2 per non-monotonic one (never below 0)      (guessing) earns 0
+sigmoid_stable,           none                                            "stable" is the exercise: a sigmoid
+elu_grad,                                                                 that overflows at x = −1000 earns
+fix_elu_snippet,                                                          nothing for ordinary inputs
+softmax_temperature,
+log_softmax_stable
+swish_grad,               none                                            the cases differ by a parameter, and
+celu_from_elu                                                             the classic mistake is right for one
+                                                                          value (beta = 1, alpha = 1):
+                                                                          per-case credit would reward it
+dead_fraction,            none                                            the cases test one formula; wrong
+he_variance, lecun_std,                                                   formulas agree with it on some cases
+prelu_slope_grad,                                                         (all-dead, n_in = 2), so per-case
+softmax_jacobian                                                          credit would reward them
+relu_hat,                 none                                            one function, one rule of its
+tanh_grad_from_output                                                     statement
+elementwise functions     none                                            one formula on one grid
+(relu_grad, gelu_tanh,
+leaky_relu_grad)
+numbers, choices,         none                                            a single answer
+SymPy expressions
+========================  ==============================================  ====================================
+
+Attempts and progress
+---------------------
+Each :func:`check` and :func:`hint` appends one line to a small log beside the notebook
+(:mod:`course_utils.grading.attempts`): the exercise, the status, the points, the time and
+the hints used — never the answer. :func:`progress` reads it and shows which exercises of
+every lesson are passed, failed or not attempted yet.
 """
 
 from __future__ import annotations

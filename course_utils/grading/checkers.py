@@ -201,13 +201,21 @@ def parts_line(passed: Sequence[str], failed: Sequence[str]) -> str:
     --------
     >>> parts_line(["W"], ["b"])
     'Partial credit: W is right (1 of 2 parts); not yet right: b.'
+    >>> parts_line(["a", "b"], ["c"])
+    'Partial credit: a and b are right (2 of 3 parts); not yet right: c.'
     """
     verb = "is" if len(passed) == 1 else "are"
     total = len(passed) + len(failed)
     return (
-        f"Partial credit: {', '.join(passed)} {verb} right ({len(passed)} of {total} parts); "
-        f"not yet right: {', '.join(failed)}."
+        f"Partial credit: {join_names(passed)} {verb} right ({len(passed)} of {total} parts); "
+        f"not yet right: {join_names(failed)}."
     )
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def settle_parts(
@@ -245,9 +253,10 @@ def settle_parts(
     if not passed or required:
         first = failures[required[0].name] if required else next(iter(failures.values()))
         if passed:
+            verb = "is" if len(passed) == 1 else "are"
             first.message = (
-                f"{first.message}\n(No partial credit: {', '.join(p.name for p in passed)} passed, "
-                f"but {', '.join(p.name for p in required)} is what this exercise is about.)"
+                f"{first.message}\n(No partial credit: {join_names([p.name for p in passed])} {verb} "
+                f"right, but this exercise is about {join_names([p.name for p in required])}.)"
             )
         raise first
     total = float(sum(part.weight for part in parts))
@@ -1028,6 +1037,8 @@ def noting_reuse(checker: CheckerFn, helpers: Mapping[str, str]) -> CheckerFn:
             raise
 
     noted.__doc__ = checker.__doc__
+    if getattr(checker, "parts", None):
+        noted.parts = checker.parts  # type: ignore[attr-defined]
     return noted
 
 
@@ -1044,6 +1055,7 @@ __all__ = [
     "elementwise_checker",
     "enforce_source_rules",
     "function_checker",
+    "join_names",
     "noting_reuse",
     "number_checker",
     "parts_checker",
