@@ -218,12 +218,12 @@ def check_properties_monotonic(answer: Any) -> tuple[str, str]:
         raise Fail(" ".join(parts))
     right = [n for n in names if (n in expected) == (n in given)]
     wrong = [n for n in names if (n in expected) != (n in given)]
-    parts.append(
+    credit = (
         f"Partial credit: {len(expected & given)} of the {len(expected)} monotonic activations are "
         f"listed{f', minus {len(extra)} wrongly listed' if extra else ''} "
         f"({len(right)} of {len(names)} classified right)."
     )
-    raise PartialCredit(" ".join(parts), fraction, tuple(right), tuple(wrong))
+    raise PartialCredit(f"{' '.join(parts)}\n{credit}", fraction, tuple(right), tuple(wrong))
 
 
 def _not_monotonic_counterexample(name: str) -> str:
