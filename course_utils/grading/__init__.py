@@ -75,7 +75,8 @@ import importlib
 import numbers
 from typing import Any
 
-from . import timelimit
+from . import attempts, timelimit
+from .attempts import progress
 from .compare import explain_exception, frame_is_student, is_blank
 from .registry import (
     EXERCISES,
@@ -129,9 +130,18 @@ def check(exercise_id: str, answer: Any, *, timeout: float | None = None) -> Che
     -----
     Never raises, except ``KeyboardInterrupt``. A bug inside a checker gives status
     ``"error"`` with a message saying that the grader, not the answer, is at fault.
+    Each check of a registered exercise appends a line (exercise, status, points, time,
+    hints used — not the answer) to the progress log beside the notebook; see
+    :mod:`course_utils.grading.attempts` and :func:`progress`.
     """
     try:
-        return _check(exercise_id, answer, timeout)
+        result = _check(exercise_id, answer, timeout)
+        exercise = EXERCISES.get(result.exercise_id)
+        if exercise is not None:
+            attempts.record_attempt(
+                exercise.id, exercise.lesson, result.status, result.points, result.max_points
+            )
+        return result
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - check() must never raise
@@ -355,6 +365,7 @@ def hint(exercise_id: str, level: int | None = None) -> Hint:
     else:
         return Hint(f"level: expected a whole number from 1 to {total} for {exercise_id!r}, got {level!r}.")
     _HINT_LEVELS[exercise_id] = chosen
+    attempts.record_hint(exercise_id, EXERCISES[exercise_id].lesson, chosen)
     return Hint(hints[chosen - 1], exercise_id, chosen, total)
 
 
@@ -374,10 +385,12 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "Hint",
+    "attempts",
     "check",
     "exercises_for_lesson",
     "get_exercise",
     "hint",
+    "progress",
     "register",
     "reset_hints",
     "timelimit",
