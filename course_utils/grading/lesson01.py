@@ -2,7 +2,7 @@
 
 | id | answer name | kind |
 |---|---|---|
-| ``linear_collapse`` | ``collapse`` | function ``(W1, b1, W2, b2) -> (W, b)`` |
+| ``linear_collapse`` | ``collapse`` | function ``(W1, b1, W2, b2) -> (W, b)``; W and b half the points each |
 | ``step_gradient`` | ``step_grad_w`` | number |
 | ``xor_separable`` | ``xor_choice`` | choice (a-d, see :data:`XOR_OPTIONS`) |
 | ``relu_hat`` | ``hat`` | function ``x -> hat(x)`` on arrays |

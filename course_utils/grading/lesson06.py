@@ -14,6 +14,11 @@ within rtol 1e-7 / atol 1e-12 of the registry's softmax (float32 inputs: rtol 1e
 holding ±inf are not graded. Like every function exercise, an answer must not modify its input
 array (``x -= x.max()`` or ``x /= T`` fail). The later exercises may reuse the student's own
 ``softmax_stable``; their failure messages then say so (:func:`~.checkers.noting_reuse`).
+
+Partial credit (the table in :mod:`course_utils.grading`): ``softmax_stable`` in three parts —
+ordinary logits along the last axis, huge logits (required: an unstable softmax earns
+nothing) and an explicit axis; ``cross_entropy_grad`` in three — one example, a batch, logits
+of ±1000. An answer that modifies its input earns nothing in either.
 """
 
 from __future__ import annotations

@@ -168,8 +168,8 @@ def monotonic_fraction(listed_monotonic: int, monotonic: int, listed_other: int,
     title="Which of the eight compared activations are monotonic?",
     section="7.5",
     # Partial credit: a multi-select over the eight candidates; each monotonic name listed
-    # earns its share, each non-monotonic name listed takes away as much as one category's
-    # whole share divided by its size (monotonic_fraction): listing all eight earns 0.
+    # earns 1/6 of the points, each non-monotonic name listed takes away 1/2
+    # (monotonic_fraction), never below 0: listing all eight earns 0.
     parts=CANDIDATE_NAMES,
     hints=(
         "A function is monotonic when it never decreases as x grows.",
