@@ -5,7 +5,7 @@
 | ``celu_from_elu`` | ``celu_from_elu`` | function ``(x, alpha)``: CELU written with the registry's ELU |
 | ``elu_grad`` | ``elu_grad`` | function ``(x, alpha=1.0)``: ELU's derivative, stable on extreme inputs |
 | ``selu_constants`` | ``selu_constants`` | sequence ``(alpha, lam)``, compared at rtol 1e-9; half each |
-| ``selu_layer_moments`` | ``selu_layer_moments`` | sequence ``(mean, variance)`` of selu(z), z ~ N(0, 2); half each |
+| ``selu_layer_moments`` | ``selu_layer_moments`` | ``(mean, variance)`` of selu(z), z ~ N(0, 2); half each |
 | ``lecun_std`` | ``lecun_std`` | function ``n_in -> float``: LeCun-normal weight std |
 """
 
