@@ -27,12 +27,18 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import os
 import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+
+# check() and hint() append to a progress log in the working directory; the test run (and
+# the notebooks nbval executes, whose kernels inherit this) must not leave logs in the
+# course's folders. The tests of the log switch it back on in their own folders.
+os.environ.setdefault("COURSE_UTILS_PROGRESS", "off")
 
 ROOT = Path(__file__).parent
 SPEC_DIR = ROOT / "tests" / "lesson_numbers"

@@ -169,7 +169,7 @@ def judge(exercise_id: str, request: Request, notebook_code: str, seed: int | No
     dict
         ``exercise``, ``status``, ``points`` (capped at the exercise's own points), ``message``.
     """
-    from course_utils.grading import EXERCISES, check, hidden
+    from course_utils.grading import EXERCISES, attempts, check, hidden
 
     exercise = EXERCISES[exercise_id]
     record: dict[str, Any] = {"exercise": exercise_id, "status": "error", "points": 0.0, "message": ""}
@@ -188,9 +188,9 @@ def judge(exercise_id: str, request: Request, notebook_code: str, seed: int | No
             ),
         )
         return record
-    with hidden.cases(seed, exercise_id):
+    with hidden.cases(seed, exercise_id), attempts.paused():  # the grader writes no progress log
         result = check(exercise_id, answer, timeout=0)
-    points = float(result.points) if result.status == "passed" else 0.0
+    points = max(float(result.points), 0.0)  # partial credit: a "failed" answer may carry points
     record.update(
         status=str(result.status), points=min(points, float(exercise.points)), message=str(result.message)
     )

@@ -283,16 +283,21 @@ def verify_bundle(bundle: str | Path) -> list[str]:
     Returns
     -------
     list of str
-        One line per problem: an excluded file present, a solution marker line or
-        solution-only cell, a notebook stored with outputs, a ``-e .`` requirement without a
-        ``pyproject.toml``, a link of a README (the course's or an edition's, such as
-        ``zh/README.md``) or of a notebook that names no file of the bundle.
+        One line per problem: an excluded file present, a progress log
+        (``.course_progress/``), a solution marker line or solution-only cell, a notebook
+        stored with outputs, a ``-e .`` requirement without a ``pyproject.toml``, a link of a
+        README (the course's or an edition's, such as ``zh/README.md``) or of a notebook that
+        names no file of the bundle.
     """
     bundle = Path(bundle)
     problems = []
     for name in EXCLUDED:
         if (bundle / name).exists():
             problems.append(f"{name}: must not be in a student release")
+    for log in sorted(p for p in bundle.rglob(".course_progress") if p.is_dir()):
+        problems.append(
+            f"{log.relative_to(bundle).as_posix()}: a student's progress log must not be in a release"
+        )
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
         relative = path.relative_to(bundle).as_posix()
         if path.suffix == ".ipynb":

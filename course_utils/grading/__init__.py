@@ -15,6 +15,57 @@ problem becomes a :class:`CheckResult` with status ``"passed"``, ``"failed"``, `
 The exercises are records (:class:`Exercise`) in :data:`EXERCISES`, registered by the modules
 ``lesson01`` … ``lesson07`` of this package; importing the package stays light (NumPy only):
 the activation registry, SymPy and the nets are imported by a checker when it runs.
+
+Partial credit
+--------------
+An exercise whose answer has several *independent* parts declares them in its record
+(``Exercise.parts``); a partly right answer then keeps status ``"failed"`` (only a full
+answer passes) and earns the points of the parts it gets right (``.points``, below the
+exercise's points), and its message names the parts that passed and those that did not.
+Everywhere else grading stays all or nothing, because a part that passes there does not show
+what the exercise teaches. Whatever the parts, an answer that modifies its input, has the
+wrong type, silences warnings or breaks a rule of its statement earns nothing.
+
+========================  ==============================================  ====================================
+exercise                  partial credit                                  why
+========================  ==============================================  ====================================
+linear_collapse           W and b, half each                              two sub-answers, derived separately
+selu_constants            alpha and lam, half each                        a pair of constants
+selu_layer_moments        mean and variance, half each                    two integrals
+softmax_stable            last axis, huge logits (required), explicit     stability is the point: none
+                          axis — a third each                             without it; ignoring axis: 2/3
+cross_entropy_grad        one example, a batch, logits ±1000 — a third    s − y is the point; overflow and
+                          each                                            batching are named as what's missing
+properties_monotonic      per name: +1/6 per monotonic name listed,       a multi-select; listing all eight
+                          −1/2 per non-monotonic one (never below 0)      (guessing) earns 0
+sigmoid_stable,           none                                            "stable" is the exercise: a sigmoid
+elu_grad,                                                                 that overflows at x = −1000 earns
+fix_elu_snippet,                                                          nothing for ordinary inputs
+softmax_temperature,
+log_softmax_stable
+swish_grad,               none                                            the cases differ by a parameter, and
+celu_from_elu                                                             the classic mistake is right for one
+                                                                          value (beta = 1, alpha = 1):
+                                                                          per-case credit would reward it
+dead_fraction,            none                                            the cases test one formula; wrong
+he_variance, lecun_std,                                                   formulas agree with it on some cases
+prelu_slope_grad,                                                         (all-dead, n_in = 2), so per-case
+softmax_jacobian                                                          credit would reward them
+relu_hat,                 none                                            one function, one rule of its
+tanh_grad_from_output                                                     statement
+elementwise functions     none                                            one formula on one grid
+(relu_grad, gelu_tanh,
+leaky_relu_grad)
+numbers, choices,         none                                            a single answer
+SymPy expressions
+========================  ==============================================  ====================================
+
+Attempts and progress
+---------------------
+Each :func:`check` and :func:`hint` appends one line to a small log beside the notebook
+(:mod:`course_utils.grading.attempts`): the exercise, the status, the points, the time and
+the hints used — never the answer. :func:`progress` reads it and shows which exercises of
+every lesson are passed, failed or not attempted yet.
 """
 
 from __future__ import annotations
@@ -24,7 +75,8 @@ import importlib
 import numbers
 from typing import Any
 
-from . import timelimit
+from . import attempts, timelimit
+from .attempts import progress
 from .compare import explain_exception, frame_is_student, is_blank
 from .registry import (
     EXERCISES,
@@ -35,7 +87,7 @@ from .registry import (
     get_exercise,
     register,
 )
-from .result import STATUSES, CheckResult, GradingSignal, NotAttempted
+from .result import STATUSES, CheckResult, GradingSignal, NotAttempted, PartialCredit
 from .timelimit import TimeLimitExceeded
 
 LESSON_MODULES: tuple[str, ...] = tuple(f"lesson{n:02d}" for n in range(1, 8))
@@ -78,9 +130,18 @@ def check(exercise_id: str, answer: Any, *, timeout: float | None = None) -> Che
     -----
     Never raises, except ``KeyboardInterrupt``. A bug inside a checker gives status
     ``"error"`` with a message saying that the grader, not the answer, is at fault.
+    Each check of a registered exercise appends a line (exercise, status, points, time,
+    hints used — not the answer) to the progress log beside the notebook; see
+    :mod:`course_utils.grading.attempts` and :func:`progress`.
     """
     try:
-        return _check(exercise_id, answer, timeout)
+        result = _check(exercise_id, answer, timeout)
+        exercise = EXERCISES.get(result.exercise_id)
+        if exercise is not None:
+            attempts.record_attempt(
+                exercise.id, exercise.lesson, result.status, result.points, result.max_points
+            )
+        return result
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - check() must never raise
@@ -109,8 +170,8 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
     if exercise is None:
         return CheckResult(exercise_id, "error", _unknown_id_message(exercise_id), 0, 1)
 
-    def result(status: str, message: str) -> CheckResult:
-        points = exercise.points if status == "passed" else 0
+    def result(status: str, message: str, fraction: float = 0.0) -> CheckResult:
+        points = exercise.points if status == "passed" else partial_points(exercise.points, fraction)
         message = message.replace("{section}", exercise.section_text)
         message = message[:1].upper() + message[1:]
         return CheckResult(exercise.id, status, message, points, exercise.points, exercise.hints)
@@ -131,6 +192,8 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
         )
     except NotAttempted:
         return result("not_attempted", _blank_message(exercise, answer))
+    except PartialCredit as signal:
+        return result("failed", signal.message, signal.fraction)
     except GradingSignal as signal:
         return result(signal.status, signal.message)
     except BaseException as exc:  # noqa: BLE001 - classified below
@@ -138,6 +201,23 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
             return result("error", explain_exception(exc))
         return result("error", _grader_problem(exercise, exc))
     return _outcome_result(exercise, outcome, result)
+
+
+def partial_points(points: float, fraction: float) -> float:
+    """The points of a partly right answer: ``points * fraction``, below ``points``.
+
+    Rounded to 3 decimals and kept strictly below the exercise's points, so only a pass
+    earns full points.
+
+    Examples
+    --------
+    >>> partial_points(1, 0.5), partial_points(2, 1 / 3), partial_points(1, 0.0)
+    (0.5, 0.667, 0)
+    """
+    if not fraction or fraction <= 0:
+        return 0
+    earned = round(float(points) * min(float(fraction), 1.0), 3)
+    return min(earned, round(float(points) - 0.001, 3))
 
 
 def _outcome_result(exercise: Exercise, outcome: Any, result: Any) -> CheckResult:
@@ -285,6 +365,7 @@ def hint(exercise_id: str, level: int | None = None) -> Hint:
     else:
         return Hint(f"level: expected a whole number from 1 to {total} for {exercise_id!r}, got {level!r}.")
     _HINT_LEVELS[exercise_id] = chosen
+    attempts.record_hint(exercise_id, EXERCISES[exercise_id].lesson, chosen)
     return Hint(hints[chosen - 1], exercise_id, chosen, total)
 
 
@@ -304,10 +385,12 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "Hint",
+    "attempts",
     "check",
     "exercises_for_lesson",
     "get_exercise",
     "hint",
+    "progress",
     "register",
     "reset_hints",
     "timelimit",

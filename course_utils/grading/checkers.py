@@ -6,7 +6,9 @@ Each factory returns a checker ``answer -> (status, message)`` for one kind of a
   optionally required to be *stable*;
 * :func:`function_checker` — a function called on a list of argument tuples;
 * :func:`number_checker`, :func:`sequence_checker`, :func:`choice_checker`,
-  :func:`sympy_checker`.
+  :func:`sympy_checker`;
+* :func:`parts_checker` — an answer graded in independent :class:`Part` s, each earning its
+  share of the points (partial credit; see the table in :mod:`course_utils.grading`).
 
 References are callables evaluated when a check runs, so the reference answers come from
 the activation registry (:func:`activation`, :func:`activation_grad`) without importing it
@@ -53,7 +55,7 @@ from .compare import (
     warning_problem,
     with_context,
 )
-from .result import Fail, GradingSignal
+from .result import Fail, GradingSignal, InputChanged, NotAttempted, PartialCredit, WrongType
 
 CheckerFn = Callable[[Any], tuple[str, str]]
 
@@ -161,6 +163,176 @@ def _safe_outputs(mistakes: Sequence[Mistake], *args: Any) -> list[tuple[Any, st
         except Exception:  # noqa: BLE001, S112 - a mistake that cannot be evaluated is skipped
             continue
     return outputs
+
+
+# ----------------------------------------------------------------------------- partial credit
+@dataclass(frozen=True)
+class Part:
+    """One independently graded part of an answer (partial credit).
+
+    Attributes
+    ----------
+    name : str
+        How messages name the part, e.g. ``"W"`` or ``"an explicit axis"``.
+    checker : callable
+        ``checker(answer) -> (status, message)``, or raising a verdict, like any checker.
+    weight : float
+        The part's share of the points, relative to the other parts' weights.
+    required : bool
+        Failing this part forfeits every point: the part is what the exercise is about
+        (e.g. stability for a "stable softmax").
+    """
+
+    name: str
+    checker: Any = None
+    weight: float = 1.0
+    required: bool = False
+
+
+GATES: tuple[type[GradingSignal], ...] = (InputChanged, NotAttempted, WrongType)
+"""Verdicts that stop a multi-part check at once with no points: an answer that modifies its
+input, is still blank, or has the wrong type earns nothing for the parts it gets right."""
+
+
+def parts_line(passed: Sequence[str], failed: Sequence[str]) -> str:
+    """The sentence naming the parts that passed and those that did not.
+
+    Examples
+    --------
+    >>> parts_line(["W"], ["b"])
+    'Partial credit: W is right (1 of 2 parts); not yet right: b.'
+    >>> parts_line(["a", "b"], ["c"])
+    'Partial credit: a and b are right (2 of 3 parts); not yet right: c.'
+    """
+    verb = "is" if len(passed) == 1 else "are"
+    total = len(passed) + len(failed)
+    return (
+        f"Partial credit: {join_names(passed)} {verb} right ({len(passed)} of {total} parts); "
+        f"not yet right: {join_names(failed)}."
+    )
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def settle_parts(
+    parts: Sequence[Part], failures: Mapping[str, GradingSignal], pass_message: str = ""
+) -> tuple[str, str]:
+    """The verdict on a multi-part answer, given the failure of each part that failed.
+
+    Parameters
+    ----------
+    parts : sequence of Part
+        Every part of the answer (their weights and ``required`` flags count here).
+    failures : mapping of str to GradingSignal
+        Part name -> the verdict that failed it, in the order the failures happened (the
+        first one's feedback leads the message).
+    pass_message : str
+        The message when no part failed.
+
+    Returns
+    -------
+    tuple of str
+        ``("passed", message)`` when no part failed.
+
+    Raises
+    ------
+    GradingSignal
+        The first failure, unchanged, when no part passed or a required part failed;
+        :class:`~course_utils.grading.result.PartialCredit` when some parts passed.
+    """
+    if not failures:
+        names = ", ".join(part.name for part in parts)
+        return "passed", pass_message or f"Correct! Every part is right: {names}."
+    passed = [part for part in parts if part.name not in failures]
+    failed = [part for part in parts if part.name in failures]
+    required = [part for part in failed if part.required]
+    if not passed or required:
+        first = failures[required[0].name] if required else next(iter(failures.values()))
+        if passed:
+            verb = "is" if len(passed) == 1 else "are"
+            first.message = (
+                f"{first.message}\n(No partial credit: {join_names([p.name for p in passed])} {verb} "
+                f"right, but this exercise is about {join_names([p.name for p in required])}.)"
+            )
+        raise first
+    total = float(sum(part.weight for part in parts))
+    fraction = sum(part.weight for part in passed) / total
+    ordered = [name for name in failures if name in {p.name for p in failed}]
+    line = parts_line([part.name for part in passed], ordered)
+    raise PartialCredit(
+        f"{next(iter(failures.values())).message}\n{line}",
+        fraction,
+        tuple(part.name for part in passed),
+        tuple(ordered),
+    )
+
+
+def parts_checker(
+    parts: Sequence[Part],
+    *,
+    gate: Callable[[Any], Any] | None = None,
+    pass_message: str = "",
+) -> CheckerFn:
+    """A checker grading an answer in independent parts, each earning its share of the points.
+
+    Every part runs, whatever the others did. All right: status ``"passed"``. None right (or a
+    required part wrong): the first failing part's verdict, unchanged, with no points. Some
+    right: :class:`~course_utils.grading.result.PartialCredit` (status ``"failed"``) carrying
+    the right parts' share of the weights and a message that starts with the first failing
+    part's feedback and names the parts that passed.
+
+    Parameters
+    ----------
+    parts : sequence of Part
+        The parts, in the order their failures are reported.
+    gate : callable, optional
+        ``gate(answer)`` runs first and may raise a verdict (a type check, a rule of the
+        statement): its failure earns no points at all.
+    pass_message : str
+        The message of a full pass (default: one naming the parts).
+
+    Returns
+    -------
+    callable
+        The checker; its ``parts`` attribute holds the part names (the exercise record
+        declares them as its ``parts``).
+
+    Notes
+    -----
+    The verdicts in :data:`GATES` (the answer modified its input, is a blank, has the wrong
+    type) stop the check with no points even when raised by one part. A time limit stops it
+    too: it is not a verdict on a part.
+    """
+    parts = tuple(parts)
+    if not parts:
+        raise ValueError("parts: expected at least one Part")
+    if any(part.weight <= 0 for part in parts):
+        raise ValueError("parts: every weight must be positive")
+
+    def checker(answer: Any) -> tuple[str, str]:
+        if gate is not None:
+            gate(answer)
+        failures: dict[str, GradingSignal] = {}
+        for part in parts:
+            try:
+                status, message = part.checker(answer)
+            except GATES:
+                raise
+            except GradingSignal as signal:
+                failures[part.name] = signal
+                continue
+            if status != "passed":
+                signal = GradingSignal(message)
+                signal.status = status
+                failures[part.name] = signal
+        return settle_parts(parts, failures, pass_message)
+
+    checker.parts = tuple(part.name for part in parts)  # type: ignore[attr-defined]
+    return checker
 
 
 # ----------------------------------------------------------------------------- elementwise
@@ -590,6 +762,7 @@ def sequence_checker(
     mistakes: Sequence[Mistake] = (),
     near_rtol: float = 1e-3,
     explain: Callable[[list[float]], str | None] | None = None,
+    partial: bool = False,
 ) -> CheckerFn:
     """A checker for a fixed-length sequence of numbers (list, tuple or 1-D array).
 
@@ -597,8 +770,19 @@ def sequence_checker(
     An entry within ``near_rtol`` of the right value is reported as "not precise enough".
     With ``digits``, each entry correctly rounded to that many significant digits passes.
     ``explain(values)`` says what property the values violate (never the answer), added to
-    the message when some entry is plainly wrong.
+    the message when some entry is plainly wrong. With ``partial``, each entry is a part
+    worth an equal share of the points (the checker's ``parts`` are ``names``): a partly
+    right answer raises :class:`~course_utils.grading.result.PartialCredit`.
     """
+
+    def fail(message: str, close: list[bool]) -> Fail:
+        if not partial or not any(close):
+            return Fail(message)
+        right = [n for n, ok in zip(names, close, strict=False) if ok]
+        wrong = [n for n, ok in zip(names, close, strict=False) if not ok]
+        return PartialCredit(
+            f"{message}\n{parts_line(right, wrong)}", len(right) / len(names), tuple(right), tuple(wrong)
+        )
 
     def checker(answer: Any) -> tuple[str, str]:
         values = as_sequence(answer, length=len(names), names=names)
@@ -610,7 +794,7 @@ def sequence_checker(
         for mistake in mistakes:
             wrong = [float(v) for v in _value(mistake.func)]
             if np.allclose(values, wrong, rtol=near_rtol, atol=atol):
-                raise Fail(mistake.message)
+                raise fail(mistake.message, close)
         if len(values) == 2 and np.allclose(values[::-1], target, rtol=near_rtol, atol=atol):
             raise Fail(
                 f"The order is swapped: the answer must be ({names[0]}, {names[1]}), you gave "
@@ -634,11 +818,13 @@ def sequence_checker(
             else:
                 problems.append(f"{name} = {fmt(v)} is not correct")
         right = [n for n, ok in zip(names, close, strict=False) if ok]
-        tail = f" ({', '.join(right)} is right.)" if right else ""
+        tail = f" ({', '.join(right)} is right.)" if right and not partial else ""
         detail = explain(values) if explain and any(p.endswith("is not correct") for p in problems) else None
         more = f" {detail}" if detail else ""
-        raise Fail("; ".join(problems) + "." + tail + more)
+        raise fail("; ".join(problems) + "." + tail + more, close)
 
+    if partial:
+        checker.parts = tuple(names)  # type: ignore[attr-defined]
     return checker
 
 
@@ -851,6 +1037,8 @@ def noting_reuse(checker: CheckerFn, helpers: Mapping[str, str]) -> CheckerFn:
             raise
 
     noted.__doc__ = checker.__doc__
+    if getattr(checker, "parts", None):
+        noted.parts = checker.parts  # type: ignore[attr-defined]
     return noted
 
 
@@ -858,15 +1046,21 @@ __all__ = [
     "DEFAULT_GRID",
     "EXTREME_INPUTS",
     "FLOAT32_INPUTS",
+    "GATES",
     "Mistake",
+    "Part",
     "activation",
     "activation_grad",
     "choice_checker",
     "elementwise_checker",
     "enforce_source_rules",
     "function_checker",
+    "join_names",
     "noting_reuse",
     "number_checker",
+    "parts_checker",
+    "parts_line",
+    "settle_parts",
     "reuse_note",
     "sequence_checker",
     "sympy_checker",

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .result import Fail, NotAttempted, StudentError, WrongType
+from .result import Fail, InputChanged, NotAttempted, StudentError, WrongType
 from .timelimit import TimeLimitExceeded
 
 DEFAULT_RTOL = 1e-6
@@ -356,8 +356,8 @@ def call(
     StudentError
         For any other exception, with its type, message, the student's line and a plain-words
         note for classic mistakes.
-    Fail
-        When the call changed one of its input arrays.
+    InputChanged
+        When the call changed one of its input arrays (a :class:`Fail`).
     """
     snapshots = [
         (arg, np.array(arg, copy=True)) for arg in (*args, *kwargs.values()) if isinstance(arg, np.ndarray)
@@ -376,7 +376,7 @@ def call(
     for arg, before in snapshots:
         if not inputs_unchanged(arg, before):
             where = f" ({call_desc})" if call_desc else ""
-            raise Fail(INPUT_CHANGED_MESSAGE.format(where=where))
+            raise InputChanged(INPUT_CHANGED_MESSAGE.format(where=where))
     return Run(value, tuple(caught))
 
 

@@ -2,7 +2,7 @@
 
 | id | answer name | kind |
 |---|---|---|
-| ``linear_collapse`` | ``collapse`` | function ``(W1, b1, W2, b2) -> (W, b)`` |
+| ``linear_collapse`` | ``collapse`` | function ``(W1, b1, W2, b2) -> (W, b)``; W and b half the points each |
 | ``step_gradient`` | ``step_grad_w`` | number |
 | ``xor_separable`` | ``xor_choice`` | choice (a-d, see :data:`XOR_OPTIONS`) |
 | ``relu_hat`` | ``hat`` | function ``x -> hat(x)`` on arrays |
@@ -15,16 +15,19 @@ from typing import Any
 import numpy as np
 
 from .checkers import (
+    GATES,
     Mistake,
+    Part,
     activation,
     choice_checker,
     elementwise_checker,
     number_checker,
+    settle_parts,
     with_source_rules,
 )
 from .compare import as_array, call, describe_mismatch, find_mismatch, matches, require_function
 from .registry import register
-from .result import Fail
+from .result import Fail, GradingSignal
 
 # ----------------------------------------------------------------------------- linear_collapse
 _SHAPE_NOTES = {
@@ -50,6 +53,65 @@ def _pair(value: Any) -> tuple[Any, Any]:
     return value[0], value[1]
 
 
+def _check_W(W: np.ndarray, W1: np.ndarray, W2: np.ndarray, d: int, k: int, desc: str) -> None:
+    """Fail unless the returned W is W2 @ W1 (naming the classic mistakes)."""
+    W_ref = W2 @ W1
+    if matches(W, W_ref, rtol=1e-9, atol=1e-12):
+        return
+    if matches(W, W1 @ W2) and not matches(W_ref, W1 @ W2):
+        raise Fail(
+            f"W multiplies the two weight matrices in the wrong order ({desc}): matrix "
+            "products do not commute, and your W @ x is not what the two layers compute "
+            "one after the other. Which layer acts on x first?"
+        )
+    if matches(W, W_ref.T):
+        raise Fail(f"W is transposed: it must have shape ({k}, {d}): k outputs, d inputs ({desc}).")
+    if W.shape != W_ref.shape:
+        raise Fail(
+            f"W has shape {W.shape}; the single equivalent layer maps d = {d} inputs to "
+            f"k = {k} outputs, so W must have shape ({k}, {d}) ({desc})."
+        )
+    mismatch = find_mismatch(W, W_ref, rtol=1e-9, atol=1e-12)
+    raise Fail(describe_mismatch(mismatch, what="W", context=desc) if mismatch else "W is not correct.")
+
+
+def _check_b(b: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray, k: int, desc: str) -> None:
+    """Fail unless the returned b is W2 @ b1 + b2 (naming the classic mistakes)."""
+    b_ref = W2 @ b1 + b2
+    if matches(b, b_ref, rtol=1e-9, atol=1e-12):
+        return
+    if matches(b, b2):
+        raise Fail(
+            "Your b is only b2: the first layer's bias b1 also passes through the second "
+            f"layer, so it contributes to b too ({desc})."
+        )
+    if b.shape == b_ref.shape and matches(b, b1 + b2) and not matches(b_ref, b1 + b2):
+        raise Fail(
+            "Your b adds b1 to b2 as they are, but b1 is added inside the first layer: "
+            f"it still has the second layer to pass through before it reaches y ({desc})."
+        )
+    if b.shape == b_ref.shape and matches(b, W2 @ b1) and not matches(b_ref, W2 @ b1):
+        raise Fail(f"Your b is missing the second layer's own bias b2 ({desc}).")
+    if b.shape != b_ref.shape:
+        raise Fail(f"b has shape {b.shape}; it must have one entry per output: shape ({k},) ({desc}).")
+    mismatch = find_mismatch(b, b_ref, rtol=1e-9, atol=1e-12)
+    raise Fail(describe_mismatch(mismatch, what="b", context=desc) if mismatch else "b is not correct.")
+
+
+def _record(failures: dict[str, GradingSignal], name: str, test: Any, *args: Any) -> None:
+    """Run ``test(*args)`` and keep its failure as part ``name``'s (the first one only)."""
+    try:
+        test(*args)
+    except GATES:
+        raise
+    except GradingSignal as signal:
+        failures.setdefault(name, signal)
+
+
+_COLLAPSE_PARTS = (Part("W"), Part("b"))
+"""The two sub-answers of ``linear_collapse``, each worth half its points."""
+
+
 @register(
     id="linear_collapse",
     lesson="01",
@@ -57,6 +119,9 @@ def _pair(value: Any) -> tuple[Any, Any]:
     kind="function",
     title="Two stacked affine layers are one affine layer: find its W and b",
     section="1.2",
+    # Partial credit: W and b are two sub-answers derived separately (collect the terms that
+    # multiply x, then the rest); each is half the points.
+    parts=("W", "b"),
     hints=(
         "Write the two layers one after the other: h = W1 @ x + b1, then y = W2 @ h + b2. "
         "Substitute h into the second line.",
@@ -66,61 +131,54 @@ def _pair(value: Any) -> tuple[Any, Any]:
     ),
 )
 def check_linear_collapse(answer: Any) -> tuple[str, str]:
-    """W = W2 @ W1 and b = W2 @ b1 + b2, on square and rectangular random layers."""
+    """W = W2 @ W1 and b = W2 @ b1 + b2, on square and rectangular random layers; W and b
+    are judged apart (each half the points), the first failure leading the message."""
     f = require_function(answer, signature="collapse(W1, b1, W2, b2)")
     rng = np.random.default_rng(1)
+    failures: dict[str, GradingSignal] = {}
     # Square first (so order mistakes give numbers, not shape errors), then rectangular.
     for d, h, k in ((3, 3, 3), (3, 5, 2), (4, 2, 1)):
         W1, b1 = rng.normal(size=(h, d)), rng.normal(size=h)
         W2, b2 = rng.normal(size=(k, h)), rng.normal(size=k)
         desc = f"with W1 of shape ({h}, {d}), b1 ({h},), W2 ({k}, {h}), b2 ({k},)"
-        run = call(f, W1.copy(), b1.copy(), W2.copy(), b2.copy(), call_desc=desc, notes=_SHAPE_NOTES)
-        W_got, b_got = _pair(run.value)
-        W = as_array(W_got, what="the W your function returned")
-        b = as_array(b_got, what="the b your function returned")
-        W_ref, b_ref = W2 @ W1, W2 @ b1 + b2
-        if not matches(W, W_ref, rtol=1e-9, atol=1e-12):
-            if matches(W, W1 @ W2) and not matches(W_ref, W1 @ W2):
-                raise Fail(
-                    f"W multiplies the two weight matrices in the wrong order ({desc}): matrix "
-                    "products do not commute, and your W @ x is not what the two layers compute "
-                    "one after the other. Which layer acts on x first?"
-                )
-            if matches(W, W_ref.T):
-                raise Fail(f"W is transposed: it must have shape ({k}, {d}): k outputs, d inputs ({desc}).")
-            if W.shape != W_ref.shape:
-                raise Fail(
-                    f"W has shape {W.shape}; the single equivalent layer maps d = {d} inputs to "
-                    f"k = {k} outputs, so W must have shape ({k}, {d}) ({desc})."
-                )
-            mismatch = find_mismatch(W, W_ref, rtol=1e-9, atol=1e-12)
-            raise Fail(
-                describe_mismatch(mismatch, what="W", context=desc) if mismatch else "W is not correct."
+        try:
+            run = call(f, W1.copy(), b1.copy(), W2.copy(), b2.copy(), call_desc=desc, notes=_SHAPE_NOTES)
+            W_got, b_got = _pair(run.value)
+        except GATES:
+            raise
+        except GradingSignal as signal:  # a crash or a malformed result fails both halves
+            failures.setdefault("W", signal)
+            failures.setdefault("b", signal)
+            continue
+        if "W" not in failures:
+            _record(
+                failures,
+                "W",
+                _check_W,
+                as_array(W_got, what="the W your function returned"),
+                W1,
+                W2,
+                d,
+                k,
+                desc,
             )
-        if not matches(b, b_ref, rtol=1e-9, atol=1e-12):
-            if matches(b, b2):
-                raise Fail(
-                    "Your b is only b2: the first layer's bias b1 also passes through the second "
-                    f"layer, so it contributes to b too ({desc})."
-                )
-            if b.shape == b_ref.shape and matches(b, b1 + b2) and not matches(b_ref, b1 + b2):
-                raise Fail(
-                    "Your b adds b1 to b2 as they are, but b1 is added inside the first layer: "
-                    f"it still has the second layer to pass through before it reaches y ({desc})."
-                )
-            if b.shape == b_ref.shape and matches(b, W2 @ b1) and not matches(b_ref, W2 @ b1):
-                raise Fail(f"Your b is missing the second layer's own bias b2 ({desc}).")
-            if b.shape != b_ref.shape:
-                raise Fail(
-                    f"b has shape {b.shape}; it must have one entry per output: shape ({k},) ({desc})."
-                )
-            mismatch = find_mismatch(b, b_ref, rtol=1e-9, atol=1e-12)
-            raise Fail(
-                describe_mismatch(mismatch, what="b", context=desc) if mismatch else "b is not correct."
+        if "b" not in failures:
+            _record(
+                failures,
+                "b",
+                _check_b,
+                as_array(b_got, what="the b your function returned"),
+                b1,
+                W2,
+                b2,
+                k,
+                desc,
             )
-    return "passed", (
+    return settle_parts(
+        _COLLAPSE_PARTS,
+        failures,
         "Correct! For every test (square and rectangular layers), W @ x + b equals "
-        "W2 @ (W1 @ x + b1) + b2: two affine layers collapse to one."
+        "W2 @ (W1 @ x + b1) + b2: two affine layers collapse to one.",
     )
 
 

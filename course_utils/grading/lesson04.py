@@ -4,8 +4,8 @@
 |---|---|---|
 | ``celu_from_elu`` | ``celu_from_elu`` | function ``(x, alpha)``: CELU written with the registry's ELU |
 | ``elu_grad`` | ``elu_grad`` | function ``(x, alpha=1.0)``: ELU's derivative, stable on extreme inputs |
-| ``selu_constants`` | ``selu_constants`` | sequence ``(alpha, lam)``, compared at rtol 1e-9 |
-| ``selu_layer_moments`` | ``selu_layer_moments`` | sequence ``(mean, variance)`` of selu(z), z ~ N(0, 2) |
+| ``selu_constants`` | ``selu_constants`` | sequence ``(alpha, lam)``, compared at rtol 1e-9; half each |
+| ``selu_layer_moments`` | ``selu_layer_moments`` | ``(mean, variance)`` of selu(z), z ~ N(0, 2); half each |
 | ``lecun_std`` | ``lecun_std`` | function ``n_in -> float``: LeCun-normal weight std |
 """
 
@@ -173,9 +173,7 @@ def _selu_moments_n01(alpha: float, lam: float) -> tuple[float, float]:
     from scipy.special import ndtr
 
     mean = lam * (1.0 / np.sqrt(2.0 * np.pi) + alpha * (np.exp(0.5) * ndtr(-1.0) - 0.5))
-    second = lam**2 * (
-        0.5 + alpha**2 * (np.exp(2.0) * ndtr(-2.0) - 2.0 * np.exp(0.5) * ndtr(-1.0) + 0.5)
-    )
+    second = lam**2 * (0.5 + alpha**2 * (np.exp(2.0) * ndtr(-2.0) - 2.0 * np.exp(0.5) * ndtr(-1.0) + 0.5))
     return float(mean), float(second)
 
 
@@ -199,6 +197,8 @@ register(
         _selu_constants,
         names=("alpha", "lam"),
         rtol=1e-9,
+        # Partial credit: alpha and lam are two constants, each right or wrong on its own.
+        partial=True,
         explain=_selu_constants_explain,
         mistakes=(
             Mistake(
@@ -241,6 +241,8 @@ register(
         _selu_moments_var2,
         names=("mean", "variance"),
         digits=6,
+        # Partial credit: the mean and the variance are two integrals, each right or wrong on its own.
+        partial=True,
         explain=lambda values: "A variance cannot be negative." if values[1] < 0 else None,
         mistakes=(
             Mistake(

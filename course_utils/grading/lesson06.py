@@ -14,6 +14,11 @@ within rtol 1e-7 / atol 1e-12 of the registry's softmax (float32 inputs: rtol 1e
 holding ±inf are not graded. Like every function exercise, an answer must not modify its input
 array (``x -= x.max()`` or ``x /= T`` fail). The later exercises may reuse the student's own
 ``softmax_stable``; their failure messages then say so (:func:`~.checkers.noting_reuse`).
+
+Partial credit (the table in :mod:`course_utils.grading`): ``softmax_stable`` in three parts —
+ordinary logits along the last axis, huge logits (required: an unstable softmax earns
+nothing) and an explicit axis; ``cross_entropy_grad`` in three — one example, a batch, logits
+of ±1000. An answer that modifies its input earns nothing in either.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import Mistake, enforce_source_rules, function_checker, noting_reuse, number_checker
+from .checkers import (
+    Mistake,
+    Part,
+    enforce_source_rules,
+    function_checker,
+    noting_reuse,
+    number_checker,
+    parts_checker,
+)
 from .compare import (
     SILENCING_MESSAGE,
     STABLE_ATOL,
@@ -218,35 +231,28 @@ def _softmax_stable_mistakes(x: np.ndarray, axis: int) -> list[tuple[Any, str]]:
     ]
 
 
-@register(
-    id="softmax_stable",
-    lesson="06",
-    answer_name="softmax_stable",
-    kind="function",
-    title="A numerically stable softmax along an axis",
-    section="6.2",
-    hints=(
-        "Try np.exp(1000.0): the naive formula overflows for large logits.",
-        "Softmax does not change when the same constant is subtracted from every logit of a slice. "
-        "Which constant makes every exponent ≤ 0?",
-        "Reduce along `axis` with keepdims=True (np.max(..., keepdims=True), np.sum(..., "
-        "keepdims=True)) so each result broadcasts back against x.",
-    ),
-)
-def check_softmax_stable(answer: Any) -> tuple[str, str]:
-    """Ordinary logits, huge logits, 2-D/3-D inputs with default and explicit axes, float32."""
+def _softmax_stable_gate(answer: Any) -> None:
+    """No points at all for a wrong type or a function that silences warnings."""
     f = require_function(answer, signature="softmax_stable(x, axis=-1)")
     if silences_warnings(f):
         raise Fail(SILENCING_MESSAGE)
+
+
+def _softmax_stable_cases() -> dict[str, list[tuple[np.ndarray, int | None, str]]]:
+    """The cases of ``softmax_stable``, grouped into its three parts."""
     rng = np.random.default_rng(6)
-    cases: list[tuple[np.ndarray, int | None, str]] = [
+    ordinary = [
         (np.array([1.0, 2.0, 3.0, 0.5]), None, "for x = [1.0, 2.0, 3.0, 0.5]"),
-        (np.array([1000.0, 1001.0, 1002.0]), None, "for x = [1000.0, 1001.0, 1002.0]"),
-        (np.array([-1000.0, -1001.0, -1002.0]), None, "for x = [-1000.0, -1001.0, -1002.0]"),
         (rng.normal(size=(3, 4)), None, "for a 2-D x of shape (3, 4) with the default axis"),
         (rng.normal(size=(4, 4)), None, "for a 2-D x of shape (4, 4) with the default axis"),
+    ]
+    axes = [
         (rng.normal(size=(3, 4)), 0, "for a 2-D x of shape (3, 4) with axis=0"),
         (rng.normal(size=(2, 3, 4)), 1, "for a 3-D x of shape (2, 3, 4) with axis=1"),
+    ]
+    huge = [
+        (np.array([1000.0, 1001.0, 1002.0]), None, "for x = [1000.0, 1001.0, 1002.0]"),
+        (np.array([-1000.0, -1001.0, -1002.0]), None, "for x = [-1000.0, -1001.0, -1002.0]"),
         (
             np.array([[1000.0, 1001.0, 1002.0], [0.0, 1.0, 2.0]]),
             None,
@@ -263,22 +269,66 @@ def check_softmax_stable(answer: Any) -> tuple[str, str]:
             "for a float32 x = [[100, 101, 102], [-100, 0, 88.8]]",
         ),
     ]
-    for x, axis, desc in cases:
-        ax = -1 if axis is None else axis
-        if axis == 0:
-            # An answer that ignores `axis` normalises along the last axis instead.
-            run = call(f, x.copy(), axis=0, call_desc=desc, notes=_NOTES)
-            got = as_array(run.value)
-            if matches(got, _softmax(x, axis=-1)) and not matches(got, _softmax(x, axis=0)):
-                raise Fail(
-                    f"Your function ignores its axis argument: {desc} the output sums to 1 along the "
-                    "last axis instead of axis 0."
-                )
-        _softmax_case(f, x, axis=axis, desc=desc, mistakes=_softmax_stable_mistakes(x.astype(np.float64), ax))
-    return "passed", (
-        "Correct! Your softmax matches the reference on ordinary and huge logits (1000, ±710, ±1e4, "
-        "float32), along the default and explicit axes of 2-D and 3-D inputs, without warnings or NaN."
-    )
+    return {"ordinary": ordinary, "huge": huge, "axes": axes}
+
+
+def _softmax_stable_part(group: str) -> Callable[[Any], tuple[str, str]]:
+    """The checker of one part of ``softmax_stable``: its group of cases, in order."""
+
+    def part(answer: Any) -> tuple[str, str]:
+        f = require_function(answer, signature="softmax_stable(x, axis=-1)")
+        for x, axis, desc in _softmax_stable_cases()[group]:
+            ax = -1 if axis is None else axis
+            if axis == 0:
+                # An answer that ignores `axis` normalises along the last axis instead.
+                run = call(f, x.copy(), axis=0, call_desc=desc, notes=_NOTES)
+                got = as_array(run.value)
+                if matches(got, _softmax(x, axis=-1)) and not matches(got, _softmax(x, axis=0)):
+                    raise Fail(
+                        f"Your function ignores its axis argument: {desc} the output sums to 1 along "
+                        "the last axis instead of axis 0."
+                    )
+            mistakes = _softmax_stable_mistakes(x.astype(np.float64), ax)
+            _softmax_case(f, x, axis=axis, desc=desc, mistakes=mistakes)
+        return "passed", f"{group}: right."
+
+    return part
+
+
+SOFTMAX_STABLE_PARTS: tuple[Part, ...] = (
+    Part("ordinary logits along the last axis", _softmax_stable_part("ordinary")),
+    Part("huge logits without overflow", _softmax_stable_part("huge"), required=True),
+    Part("an explicit axis", _softmax_stable_part("axes")),
+)
+"""``softmax_stable``'s parts: stability is required (it is what the exercise asks for);
+an answer that is stable but ignores ``axis`` earns the other two thirds."""
+
+register(
+    id="softmax_stable",
+    lesson="06",
+    answer_name="softmax_stable",
+    kind="function",
+    title="A numerically stable softmax along an axis",
+    section="6.2",
+    # Partial credit: the last axis, huge logits (required: no points without stability) and
+    # an explicit axis are graded apart, a third each. Modifying the input earns nothing.
+    checker=parts_checker(
+        SOFTMAX_STABLE_PARTS,
+        gate=_softmax_stable_gate,
+        pass_message=(
+            "Correct! Your softmax matches the reference on ordinary and huge logits (1000, ±710, "
+            "±1e4, float32), along the default and explicit axes of 2-D and 3-D inputs, without "
+            "warnings or NaN."
+        ),
+    ),
+    hints=(
+        "Try np.exp(1000.0): the naive formula overflows for large logits.",
+        "Softmax does not change when the same constant is subtracted from every logit of a slice. "
+        "Which constant makes every exponent ≤ 0?",
+        "Reduce along `axis` with keepdims=True (np.max(..., keepdims=True), np.sum(..., "
+        "keepdims=True)) so each result broadcasts back against x.",
+    ),
+)
 
 
 # ----------------------------------------------------------------------------- softmax_jacobian
@@ -549,6 +599,43 @@ def _ce_cases() -> list[tuple[np.ndarray, np.ndarray]]:
     ]
 
 
+_CE_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        lambda x, y: np.asarray(y) - _softmax(x),
+        "Sign error: for the true class (y_i = 1) your gradient is positive, so a gradient "
+        "step would LOWER that class's logit and raise the loss; raising the true class's "
+        "logit lowers the loss, so its gradient must be negative.",
+    ),
+    Mistake(
+        lambda x, y: _softmax(x),
+        "Your gradient does not depend on the target y, but the loss does: for the same "
+        "logits and another target it must change.",
+    ),
+    Mistake(
+        lambda x, y: _log_softmax(x) - y,
+        "You used log-probabilities: your gradient's components do not sum to 0 across the "
+        "classes, yet adding the same constant to every logit leaves the loss unchanged, "
+        "so they must.",
+    ),
+    Mistake(
+        lambda x, y: np.asarray(x) - y,
+        "Your gradient changes when the same constant is added to every logit, but the "
+        "loss does not (softmax is shift-invariant): the logits cannot enter it as they are.",
+    ),
+)
+
+
+def _ce_part(cases: slice) -> Callable[[Any], tuple[str, str]]:
+    """The checker of one part of ``cross_entropy_grad``: the cases ``_ce_cases()[cases]``."""
+    return function_checker(
+        _ce_grad,
+        lambda: _ce_cases()[cases],
+        signature="cross_entropy_grad(x, y)",
+        describe=lambda x, y: f"for logits x = {fmt(x)} and target y = {fmt(y)}",
+        mistakes=_CE_MISTAKES,
+    )
+
+
 register(
     id="cross_entropy_grad",
     lesson="06",
@@ -556,38 +643,19 @@ register(
     kind="function",
     title="The gradient of softmax cross-entropy with respect to the logits",
     section="6.5",
+    # Partial credit: the gradient of one example, of a batch, and at large logits are graded
+    # apart, a third each; the statement asks for s − y, and overflow is named as the part
+    # still missing.
     checker=noting_reuse_of_earlier_answers(
-        function_checker(
-            _ce_grad,
-            _ce_cases,
-            signature="cross_entropy_grad(x, y)",
-            describe=lambda x, y: f"for logits x = {fmt(x)} and target y = {fmt(y)}",
-            mistakes=(
-                Mistake(
-                    lambda x, y: np.asarray(y) - _softmax(x),
-                    "Sign error: for the true class (y_i = 1) your gradient is positive, so a gradient "
-                    "step would LOWER that class's logit and raise the loss; raising the true class's "
-                    "logit lowers the loss, so its gradient must be negative.",
-                ),
-                Mistake(
-                    lambda x, y: _softmax(x),
-                    "Your gradient does not depend on the target y, but the loss does: for the same "
-                    "logits and another target it must change.",
-                ),
-                Mistake(
-                    lambda x, y: _log_softmax(x) - y,
-                    "You used log-probabilities: your gradient's components do not sum to 0 across the "
-                    "classes, yet adding the same constant to every logit leaves the loss unchanged, "
-                    "so they must.",
-                ),
-                Mistake(
-                    lambda x, y: np.asarray(x) - y,
-                    "Your gradient changes when the same constant is added to every logit, but the "
-                    "loss does not (softmax is shift-invariant): the logits cannot enter it as they are.",
-                ),
+        parts_checker(
+            (
+                Part("one example (1-D logits)", _ce_part(slice(0, 3))),
+                Part("a batch (2-D logits, last axis)", _ce_part(slice(3, 4))),
+                Part("large logits (±1000)", _ce_part(slice(4, 5))),
             ),
-            pass_message="Correct! Your gradient is softmax(x) − y in all 5 cases, including a 2-D batch "
-            "and logits of ±1000.",
+            gate=lambda answer: require_function(answer, signature="cross_entropy_grad(x, y)"),
+            pass_message="Correct! Your gradient is softmax(x) − y in all 5 cases, including a 2-D "
+            "batch and logits of ±1000.",
         )
     ),
     hints=(

@@ -5,7 +5,7 @@
 | ``output_activation_multiclass`` | ``output_choice`` | choice (a-d, :data:`OUTPUT_OPTIONS`) |
 | ``selu_init`` | ``selu_init_choice`` | choice (a-d, :data:`SELU_INIT_OPTIONS`) |
 | ``not_zero_centred`` | ``not_zero_centred_choice`` | choice (a-d, :data:`ZERO_CENTRED_OPTIONS`) |
-| ``properties_monotonic`` | ``monotonic_names`` | sequence of registry names |
+| ``properties_monotonic`` | ``monotonic_names`` | sequence of registry names (partial credit) |
 | ``leaky_relu_default`` | ``leaky_default`` | number: PyTorch's default negative slope |
 | ``fix_elu_snippet`` | ``elu_fixed`` | function ``(x, alpha=1.0)``: the article's ELU, fixed and stable |
 """
@@ -19,7 +19,7 @@ import numpy as np
 from .checkers import Mistake, activation, choice_checker, elementwise_checker, number_checker
 from .compare import type_name
 from .registry import register
-from .result import Fail, WrongType
+from .result import Fail, PartialCredit, WrongType
 
 # ----------------------------------------------------------------------------- output layer
 OUTPUT_OPTIONS: dict[str, str] = {
@@ -136,6 +136,30 @@ def _registry_name(item: Any) -> str:
         raise Fail(f"{item!r} is not an activation name ({exc}).") from None
 
 
+CANDIDATE_NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish")
+"""The registry names of the capstone's eight candidates (``course_utils.capstone.CANDIDATES``,
+kept equal by a test): the parts of ``properties_monotonic``."""
+
+
+def monotonic_fraction(listed_monotonic: int, monotonic: int, listed_other: int, other: int) -> float:
+    """The share of the points of a multi-select answer: right picks minus wrong picks.
+
+    Each monotonic name listed earns ``1/monotonic`` of the points; each non-monotonic name
+    listed takes away ``1/other``, so listing all eight (or none) earns nothing: guessing is
+    not rewarded.
+
+    Examples
+    --------
+    >>> monotonic_fraction(6, 6, 0, 2), monotonic_fraction(5, 6, 0, 2), monotonic_fraction(6, 6, 2, 2)
+    (1.0, 0.8333333333333334, 0.0)
+    >>> monotonic_fraction(6, 6, 1, 2)
+    0.5
+    """
+    right = listed_monotonic / monotonic if monotonic else 1.0
+    wrong = listed_other / other if other else 0.0
+    return max(0.0, right - wrong)
+
+
 @register(
     id="properties_monotonic",
     lesson="07",
@@ -143,6 +167,10 @@ def _registry_name(item: Any) -> str:
     kind="sequence",
     title="Which of the eight compared activations are monotonic?",
     section="7.5",
+    # Partial credit: a multi-select over the eight candidates; each monotonic name listed
+    # earns 1/6 of the points, each non-monotonic name listed takes away 1/2
+    # (monotonic_fraction), never below 0: listing all eight earns 0.
+    parts=CANDIDATE_NAMES,
     hints=(
         "A function is monotonic when it never decreases as x grows.",
         "Two of the eight dip below 0 and come back up (lesson 5).",
@@ -184,7 +212,18 @@ def check_properties_monotonic(answer: Any) -> tuple[str, str]:
             f"Your list misses {count} monotonic activation{'' if count == 1 else 's'}: check the "
             "shape of each one you left out (is its derivative ever negative?)."
         )
-    raise Fail(" ".join(parts))
+    others = len(names) - len(expected)
+    fraction = monotonic_fraction(len(expected & given), len(expected), len(extra), others)
+    if fraction <= 0:
+        raise Fail(" ".join(parts))
+    right = [n for n in names if (n in expected) == (n in given)]
+    wrong = [n for n in names if (n in expected) != (n in given)]
+    credit = (
+        f"Partial credit: {len(expected & given)} of the {len(expected)} monotonic activations are "
+        f"listed{f', minus {len(extra)} wrongly listed' if extra else ''} "
+        f"({len(right)} of {len(names)} classified right)."
+    )
+    raise PartialCredit(f"{' '.join(parts)}\n{credit}", fraction, tuple(right), tuple(wrong))
 
 
 def _not_monotonic_counterexample(name: str) -> str:

@@ -59,6 +59,12 @@ class Exercise:
     options : mapping of str to str
         For ``kind="choice"``: letter -> statement, in display order (see
         :meth:`format_options`).
+    parts : tuple of str
+        The independently graded parts of an exercise with partial credit (e.g.
+        ``("alpha", "lam")``), each earning its share of the points; empty for an exercise
+        graded all or nothing. Taken from the checker's ``parts`` attribute
+        (:func:`~course_utils.grading.checkers.parts_checker`, ``sequence_checker(...,
+        partial=True)``) when not given; when both are given they must agree.
     """
 
     id: str
@@ -71,6 +77,7 @@ class Exercise:
     points: float = 1
     section: str = ""
     options: Mapping[str, str] = field(default_factory=dict, hash=False)
+    parts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not (isinstance(self.id, str) and self.id.isidentifier()):
@@ -93,6 +100,19 @@ class Exercise:
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
         if self.kind == "choice" and not self.options:
             raise ValueError(f"options: a 'choice' exercise ({self.id}) needs its options")
+        declared = tuple(getattr(self.checker, "parts", ()) or ())
+        if isinstance(self.parts, str):
+            raise TypeError("parts: expected a tuple of part names, got a single string")
+        object.__setattr__(self, "parts", tuple(self.parts) or declared)
+        if declared and self.parts != declared:
+            raise ValueError(f"parts: {self.parts} differ from the checker's parts {declared}")
+        if len(self.parts) == 1 or not all(isinstance(p, str) and p for p in self.parts):
+            raise ValueError(f"parts: expected two or more non-empty part names, got {self.parts!r}")
+
+    @property
+    def partial_credit(self) -> bool:
+        """Whether a partly right answer earns the points of the parts it gets right."""
+        return bool(self.parts)
 
     def format_options(self) -> str:
         """The options of a multiple-choice exercise, one ``"a) statement"`` per line.

@@ -52,6 +52,41 @@ class WrongType(GradingSignal):
     status = "error"
 
 
+class InputChanged(Fail):
+    """The student's function modified an input array (status ``"failed"``).
+
+    A gate for partial credit: an answer that writes into its caller's arrays earns no
+    points for the parts it gets right (see :func:`~course_utils.grading.checkers.parts_checker`).
+    """
+
+
+class PartialCredit(Fail):
+    """Some independent parts of the answer are right, others not (status ``"failed"``).
+
+    Parameters
+    ----------
+    message : str
+        What the student reads; it names the parts that passed and those that did not.
+    fraction : float
+        The share of the exercise's points earned, in [0, 1); ``check()`` multiplies the
+        exercise's points by it.
+    passed_parts, failed_parts : tuple of str
+        The names of the parts, as the exercise record declares them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        fraction: float,
+        passed_parts: tuple[str, ...] = (),
+        failed_parts: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.fraction = min(max(float(fraction), 0.0), 1.0)
+        self.passed_parts = tuple(passed_parts)
+        self.failed_parts = tuple(failed_parts)
+
+
 class NotAttempted(GradingSignal):
     """The answer is still a blank (``"not_attempted"``)."""
 
@@ -91,7 +126,9 @@ class CheckResult:
     message : str
         Feedback in plain words: what is wrong and where (a counterexample).
     points : float
-        Points earned: ``max_points`` when passed, else 0.
+        Points earned: ``max_points`` when passed; for an exercise with partial credit, the
+        points of the parts that passed (status ``"failed"``, always below ``max_points``);
+        else 0.
     max_points : float
         Points the exercise is worth (1 unless its record says otherwise).
     hints : tuple of str
