@@ -395,6 +395,7 @@ def _kernel_env(ipython_dir: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH", "")) if p)
     env["MPLBACKEND"] = "Agg"
+    env["COURSE_UTILS_PROGRESS"] = "off"  # a graded kernel writes no attempts log
     env["IPYTHONDIR"] = ipython_dir
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env.pop("JPY_PARENT_PID", None)
@@ -1297,6 +1298,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="blank exercise notebook whose code --similarity ignores (repeatable; default: the course's)",
     )
     parser.add_argument(
+        "--analytics", metavar="CSV", default=None,
+        help="also write per-exercise teacher analytics from the students' progress logs beside the "
+        "submissions (attempts before passing, hints used; never changes a grade)",
+    )
+    parser.add_argument(
         "--shard", metavar="K/N", default=None,
         help="grade only slice K of N (K from 0 to N-1) of the submissions; merge with --merge",
     )
@@ -1364,6 +1370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(message) from None
         if args.merge and args.shard:
             raise UsageError("--merge joins the shards' gradebooks; give it without --shard")
+        if args.analytics and args.shard:
+            raise UsageError(
+                "--analytics reads the whole class's logs: run it in the --merge step, with the PATHs"
+            )
         if args.similarity and args.shard:
             raise UsageError(
                 "--similarity compares the whole class: run it in the --merge step, with the PATHs"
@@ -1390,6 +1400,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_writable(out, "--out")
         feedback_dir = Path(args.feedback) if args.feedback else out.absolute().parent / "feedback"
         _check_writable(feedback_dir, "--feedback", folder=True)
+        extra_outputs = {"--wide": args.wide, "--similarity": args.similarity, "--analytics": args.analytics}
+        for option, value in extra_outputs.items():
+            if value:
+                _check_writable(Path(value), option)
     except UsageError as exc:
         parser.error(str(exc))
 
@@ -1450,26 +1464,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     notes = {sub.name: sub.notes for sub in subs}
     written = write_feedback(feedback_dir, rows, notes)
     write_feedback_html(feedback_dir, rows, notes)
-    status = _exports(args, rows, dict(zip(names, notebooks, strict=True))) or status
+    export_status, analytics = _exports(args, rows, dict(zip(names, notebooks, strict=True)))
+    status = export_status or status
     print(class_summary(rows, seconds=time.monotonic() - started))
+    if analytics:
+        print()
+        print(analytics)
     print()
     print(f"Gradebook: {out} ({len(rows)} rows). Feedback: {feedback_dir}{os.sep} ({len(written)} files).")
     return status
 
 
-def _exports(args: argparse.Namespace, rows: list[GradeRow], notebooks: dict[str, Path]) -> int:
-    """Write --wide and --similarity; 2 if the student-id rule does not fit the submissions."""
+def _exports(args: argparse.Namespace, rows: list[GradeRow], notebooks: dict[str, Path]) -> tuple[int, str]:
+    """Write --wide, --similarity and --analytics.
+
+    Returns the exit status (2 if the student-id rule does not fit the submissions) and the
+    analytics summary to print after the class summary ("" without --analytics).
+    """
+    status, text = 0, ""
     if args.wide:
         try:
             write_wide_csv(rows, args.wide, rule=args.student_id, layout=args.lms, id_column=args.id_column)
         except ValueError as exc:
             print(f"error: --wide not written: {exc}", file=sys.stderr)
-            return 2
+            status = 2
     if args.similarity:
         from course_utils.similarity import write_similarity_report
 
         write_similarity_report(notebooks, args.similarity, templates=args.template, top=args.similarity_top)
-    return 0
+    if args.analytics:
+        from course_utils.analytics import class_analytics, write_analytics_csv
+
+        report = class_analytics(notebooks, rows)
+        write_analytics_csv(report, args.analytics)
+        text = report.summary()
+    return status, text
 
 
 def _merge(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -1482,8 +1511,11 @@ def _merge(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.paths:
         found = find_notebooks(args.paths)
         notebooks = dict(zip(submission_names(args.paths, found), found, strict=True))
-    status = _exports(args, rows, notebooks)
+    status, analytics = _exports(args, rows, notebooks)
     print(class_summary(rows))
+    if analytics:
+        print()
+        print(analytics)
     print()
     print(f"Gradebook: {args.out} ({len(rows)} rows, merged from {len(args.merge)} files).")
     return status
