@@ -93,10 +93,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course_utils import sandbox
 from course_utils.gradebook import (
     NO_EXERCISE,
     STATUSES,
@@ -106,6 +107,7 @@ from course_utils.gradebook import (
     write_csv,
     write_feedback,
 )
+from course_utils.sandbox import Limits
 
 __all__ = [
     "GradeRow",
@@ -493,6 +495,15 @@ def _kernel_env(ipython_dir: str) -> dict[str, str]:
     return env
 
 
+def _sandbox_env() -> dict[str, str]:
+    """The variables a sandboxed kernel gets besides those :mod:`course_utils.sandbox` sets."""
+    path = [_PACKAGE_PARENT, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    env = {"PYTHONPATH": os.pathsep.join(p for p in path if p), "MPLBACKEND": "Agg",
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    env.update({k: v for k, v in os.environ.items() if k.startswith("LC_") or k == "LANG"})
+    return env
+
+
 def _kill_group(pid: int | None) -> None:
     """Kill a process and, on POSIX, the process group (session) it leads."""
     if not pid:
@@ -506,11 +517,22 @@ def _kill_group(pid: int | None) -> None:
         pass
 
 
-def grader_kernel_manager() -> Any:
+def grader_kernel_manager(kernel_dir: str | None = None, limits: Limits | None = None) -> Any:
     """A kernel manager whose kernel runs this very Python, whatever kernelspecs are installed.
 
     The kernel is ``sys.executable -m ipykernel_launcher`` with an in-memory history, so a
     submission never depends on (or is broken by) a user's stale ``python3`` kernelspec.
+
+    Parameters
+    ----------
+    kernel_dir : str, optional
+        With ``limits``: a new empty folder for this kernel only. The kernel then runs in a
+        sandbox (:func:`course_utils.sandbox.kernel_command`) and talks over ZeroMQ ``ipc``
+        sockets in ``kernel_dir/conn``; ``kernel_dir/home`` is its home and working
+        directory, where the submission's copy is put.
+        Interrupts are sent as messages (a signal cannot cross the PID namespace).
+    limits : course_utils.sandbox.Limits, optional
+        The sandbox's resource limits; None runs the kernel unconfined.
 
     Returns
     -------
@@ -519,31 +541,51 @@ def grader_kernel_manager() -> Any:
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+            "--HistoryManager.hist_file=:memory:"]
+    options: dict[str, Any] = {}
+    interrupt_mode = "signal"
+    if kernel_dir is not None and limits is not None:
+        conn, home = os.path.join(kernel_dir, "conn"), os.path.join(kernel_dir, "home")
+        os.makedirs(conn, exist_ok=True)
+        os.makedirs(home, exist_ok=True)
+        argv = sandbox.kernel_command(
+            argv, package_dir=os.path.join(_PACKAGE_PARENT, "course_utils"), kernel_dir=conn,
+            home=home, limits=limits, env=_sandbox_env(),
+        )
+        options = {"transport": "ipc", "connection_file": os.path.join(conn, "kernel.json")}
+        interrupt_mode = "message"
+
     class GraderSpecs(KernelSpecManager):
         def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
             return KernelSpec(
-                argv=[
-                    sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                    "--HistoryManager.hist_file=:memory:",
-                ],
+                argv=argv,
                 display_name="course_utils grader (the grader's own Python)",
                 language="python",
+                interrupt_mode=interrupt_mode,
             )
 
-    return AsyncKernelManager(kernel_name=_KERNEL_NAME, kernel_spec_manager=GraderSpecs())
+    return AsyncKernelManager(kernel_name=_KERNEL_NAME, kernel_spec_manager=GraderSpecs(), **options)
 
 
-async def _launch_kernel(ipython_root: str, cwd: str) -> Any:
+async def _launch_kernel(ipython_root: str, cwd: str, limits: Limits | None = None) -> Any:
     """Launch a fresh grader kernel process; return its manager (the kernel is still booting).
 
-    Each kernel gets its own empty ``IPYTHONDIR`` under ``ipython_root``, so no notebook can
-    plant an IPython start-up file that would run in the kernels graded after it.
+    Each kernel gets its own empty folder under ``ipython_root``: unconfined, it is the
+    kernel's ``IPYTHONDIR``, so no notebook can plant an IPython start-up file that would
+    run in the kernels graded after it; sandboxed (``limits`` given), it holds the
+    kernel's sockets and its home, where the submission's copy goes.
+    The folder's path is ``km.grader_dir``.
     """
-    km = grader_kernel_manager()
-    ipython_dir = tempfile.mkdtemp(prefix="kernel-", dir=ipython_root)
-    await km.start_kernel(
-        env=_kernel_env(ipython_dir), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    own_dir = tempfile.mkdtemp(prefix="kernel-", dir=ipython_root)
+    if limits is None:
+        km = grader_kernel_manager()
+        kw: dict[str, Any] = {"env": _kernel_env(own_dir), "cwd": cwd}
+    else:
+        km = grader_kernel_manager(own_dir, limits)
+        kw = {"env": {"PATH": os.environ.get("PATH", os.defpath)}, "cwd": own_dir}
+    km.grader_dir = own_dir
+    await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
     return km
 
 
@@ -561,9 +603,9 @@ async def _connect_kernel(km: Any) -> tuple[Any, Any]:
     return km, kc
 
 
-async def _start_kernel(ipython_root: str, cwd: str) -> tuple[Any, Any]:
+async def _start_kernel(ipython_root: str, cwd: str, limits: Limits | None = None) -> tuple[Any, Any]:
     """Start a fresh grader kernel and a client connected to it; return ``(km, kc)``."""
-    return await _connect_kernel(await _launch_kernel(ipython_root, cwd))
+    return await _connect_kernel(await _launch_kernel(ipython_root, cwd, limits))
 
 
 async def _grade_in_kernel(
@@ -577,7 +619,8 @@ async def _grade_in_kernel(
     ----------
     job : dict
         ``path``, ``lesson``, ``exercises`` (list of ``[id, max_points]``), ``timeout``,
-        ``work_dir`` and ``ipython_dir``.
+        ``work_dir``, ``ipython_dir`` and ``sandbox`` (the fields of :class:`Limits`, or
+        None for an unconfined kernel).
     send : callable
         Reports events to the main process.
     kernel : (km, kc), optional
@@ -640,11 +683,14 @@ async def _grade_in_kernel(
             replies[id(cell)] = execute_reply.get("content") or {}
 
     folder = str(path.parent)
+    limits = Limits(**job["sandbox"]) if job.get("sandbox") else None
     if kernel is not None and not await kernel[0].is_alive():
         kernel[1].stop_channels()
         kernel = None
     try:
-        km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder)
+        km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder, limits)
+        if limits is not None:
+            shutil.copyfile(path, os.path.join(km.grader_dir, "home", path.name))
     except Exception as exc:  # noqa: BLE001
         done(f"the kernel did not start: {type(exc).__name__}: {exc}")
         return
@@ -664,7 +710,8 @@ async def _grade_in_kernel(
         on_cell_executed=on_cell_executed,
     )
     client.kc = kc
-    work = Path(job["work_dir"])
+    # A sandboxed kernel sees only its own folder of the grader's, so the file goes there.
+    work = Path(job["work_dir"]) if limits is None else Path(km.grader_dir) / "conn"
     token = secrets.token_hex(16)
     out_path = work / f"result-{token}.jsonl"
     entry = f"_course_utils_grader_{token}"
@@ -674,7 +721,7 @@ async def _grade_in_kernel(
         "out_path": str(out_path),
         "entry": entry,
         "check_timeout": max(timeout, CHECK_TIMEOUT_FLOOR),
-        "cwd": folder,
+        "cwd": folder if limits is None else sandbox.HOME,
     }
     exercises = [ex for ex, _ in job["exercises"]]
     problem: str | None = None
@@ -777,10 +824,14 @@ async def _grade_in_kernel(
             out_path.unlink()
         except OSError:
             pass
+        if limits is not None:  # the sockets, the copy and whatever the kernel wrote there
+            shutil.rmtree(km.grader_dir, ignore_errors=True)
     done(problem)
 
 
-async def _serve(send: Callable[[dict[str, Any]], None], work_dir: str, ipython_dir: str) -> None:
+async def _serve(
+    send: Callable[[dict[str, Any]], None], work_dir: str, ipython_dir: str, limits: Limits | None = None
+) -> None:
     """Serve jobs read from stdin, keeping one fresh kernel started ahead of the next job.
 
     Kernel start-up dominates the time per submission, so while a notebook runs the next
@@ -797,14 +848,14 @@ async def _serve(send: Callable[[dict[str, Any]], None], work_dir: str, ipython_
         return await _connect_kernel(km)
 
     async def start() -> tuple[Any, Any]:
-        return await connect(await _launch_kernel(ipython_dir, work_dir))
+        return await connect(await _launch_kernel(ipython_dir, work_dir, limits))
 
     def prestart() -> asyncio.Future[tuple[Any, Any]]:
         return asyncio.ensure_future(start())
 
     # The first kernel boots (a separate process) while this process pays its own imports
     # and nbformat's validator set-up, once.
-    first = await _launch_kernel(ipython_dir, work_dir)
+    first = await _launch_kernel(ipython_dir, work_dir, limits)
     import nbclient  # noqa: F401
     import nbformat
 
@@ -844,7 +895,8 @@ def _worker_main() -> None:
 
     Events go to a private copy of the original stdout; file descriptor 1 itself is pointed
     at stderr, so nothing printed by libraries can corrupt the protocol. ``sys.argv[1:]``
-    is ``[work_dir, ipython_dir]``.
+    is ``[work_dir, ipython_dir, limits]``, ``limits`` being the JSON of the fields of
+    :class:`Limits`, or ``null`` for unconfined kernels.
     """
     import logging
 
@@ -861,8 +913,8 @@ def _worker_main() -> None:
     logging.basicConfig(level=logging.CRITICAL)
     if sys.platform == "win32":  # pragma: no cover - pyzmq's asyncio needs a selector loop
         asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())  # type: ignore[attr-defined]
-    work_dir, ipython_dir = sys.argv[1], sys.argv[2]
-    asyncio.run(_serve(send, work_dir, ipython_dir))
+    work_dir, ipython_dir, limits = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    asyncio.run(_serve(send, work_dir, ipython_dir, Limits(**limits) if limits else None))
 
 
 # --------------------------------------------------------------------------------------------
@@ -882,7 +934,7 @@ class _Outcome:
 class _Worker:
     """A worker process and the thread reading its events."""
 
-    def __init__(self, work_dir: Path, ipython_dir: Path, number: int) -> None:
+    def __init__(self, work_dir: Path, ipython_dir: Path, number: int, limits: Limits | None = None) -> None:
         self.work_dir = work_dir
         self.log_path = work_dir / f"worker-{number}.log"
         env = dict(os.environ)
@@ -897,7 +949,7 @@ class _Worker:
             self.proc = subprocess.Popen(
                 [
                     sys.executable, "-c", "from course_utils.grade import _worker_main; _worker_main()",
-                    str(work_dir), str(ipython_dir),
+                    str(work_dir), str(ipython_dir), json.dumps(asdict(limits) if limits else None),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -1089,6 +1141,7 @@ def grade(
     timeout: int,
     submission_timeout: float | None = None,
     progress: Callable[[Submission, list[GradeRow]], None] | None = None,
+    limits: Limits | None = None,
 ) -> list[GradeRow]:
     """Run and grade submissions with ``jobs`` parallel workers.
 
@@ -1105,6 +1158,10 @@ def grade(
         and per exercise check.
     progress : callable, optional
         Called with each finished submission and its rows.
+    limits : Limits, optional
+        Run each kernel in a sandbox with these limits (Linux with bubblewrap: check
+        :func:`course_utils.sandbox.sandbox_problem` first). None, the default here, runs
+        kernels unconfined; the command line passes ``Limits()`` unless ``--no-sandbox``.
 
     Returns
     -------
@@ -1143,7 +1200,7 @@ def grade(
                 except queue.Empty:
                     break
                 if worker is None:
-                    worker = _Worker(work_dir, ipython_dir, number)
+                    worker = _Worker(work_dir, ipython_dir, number, limits)
                     with lock:
                         workers.append(worker)
                 check_timeout = max(timeout, CHECK_TIMEOUT_FLOOR)
@@ -1157,6 +1214,7 @@ def grade(
                     "timeout": timeout,
                     "work_dir": str(work_dir),
                     "ipython_dir": str(ipython_dir),
+                    "sandbox": asdict(limits) if limits else None,
                 }
                 started = time.monotonic()
                 try:
@@ -1229,6 +1287,20 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _size(text: str) -> int:
+    units = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    number, unit = text.strip().upper().removesuffix("B") or "0", 1
+    if number[-1:] in units:
+        number, unit = number[:-1], units[number[-1]]
+    try:
+        value = float(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size such as 4G or 512M, got {text!r}") from None
+    if not math.isfinite(value) or value < 2**20:
+        raise argparse.ArgumentTypeError(f"expected a size of at least 1M, got {text!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser of ``python -m course_utils.grade``."""
     parser = argparse.ArgumentParser(
@@ -1266,6 +1338,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="wall-clock cap for one whole submission (default: 120 s + 2 x timeout per cell and check)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only the summary")
+    confine = parser.add_argument_group(
+        "sandbox",
+        "Each kernel runs in a bubblewrap sandbox (Linux) with these limits; see TEACHING.md, Safety.",
+    )
+    defaults = Limits()
+    confine.add_argument(
+        "--no-sandbox", action="store_true",
+        help="run student code unconfined, with your own rights (only for notebooks you trust, or "
+             "inside a disposable container)",
+    )
+    confine.add_argument(
+        "--memory", type=_size, default=defaults.memory, metavar="SIZE",
+        help="address space of each kernel process, e.g. 4G or 512M (default: 4G)",
+    )
+    confine.add_argument(
+        "--disk", type=_size, default=defaults.disk, metavar="SIZE",
+        help="size of the kernel's private home and of its /tmp, and largest file it may write "
+             "(default: 512M)",
+    )
+    confine.add_argument(
+        "--cpu-time", type=_positive_int, default=defaults.cpu_seconds, metavar="S",
+        help="CPU seconds each kernel process may use before it is killed (default: %(default)s)",
+    )
+    confine.add_argument(
+        "--processes", type=_positive_int, default=defaults.processes, metavar="N",
+        help="processes and threads a kernel may run at once (default: %(default)s)",
+    )
     return parser
 
 
@@ -1312,6 +1411,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_writable(out, "--out")
         feedback_dir = Path(args.feedback) if args.feedback else out.absolute().parent / "feedback"
         _check_writable(feedback_dir, "--feedback", folder=True)
+        limits = None
+        if not args.no_sandbox:
+            problem = sandbox.sandbox_problem(os.path.join(_PACKAGE_PARENT, "course_utils"), _sandbox_env())
+            if problem is not None:
+                raise UsageError(f"student code cannot be sandboxed here: {problem}")
+            limits = Limits(memory=args.memory, cpu_seconds=args.cpu_time, processes=args.processes,
+                            file_size=args.disk, disk=args.disk)
     except UsageError as exc:
         parser.error(str(exc))
 
@@ -1358,6 +1464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             submission_timeout=args.submission_timeout,
             progress=progress,
+            limits=limits,
         )
     except GradingInterrupted as exc:
         rows, status = exc.rows, 130

@@ -1,0 +1,336 @@
+"""Confine a submission's kernel: a bubblewrap sandbox with resource limits (Linux).
+
+The class grader (:mod:`course_utils.grade`) starts every submission's kernel through
+:func:`kernel_command`, which wraps the kernel's command line in `bubblewrap`_ (``bwrap``,
+Debian/Ubuntu package ``bubblewrap``). Inside, the kernel has
+
+* its own user, PID, network, IPC and UTS namespaces: it sees only its own processes,
+  has no network at all (not even 127.0.0.1 of the host), and dies with everything it
+  started when the grader stops it (the namespace's first process is killed with the
+  grader's worker, and the kernel then takes every process of the namespace with it);
+* a read-only view of the system (``/usr``, the ``/lib*`` and ``/bin`` links, a few
+  files of ``/etc``) and of the Python it runs on (its prefixes and site-packages);
+* the course package read-only at the path it is imported from, and nothing else of the
+  folder that holds it (no ``solutions/``, no ``tests/``, no ``.git``);
+* a private writable home, its working directory, holding a copy of the submission and
+  nothing else (a folder of the grader's made for this kernel only), and a private,
+  size-limited ``/tmp``;
+* the kernel's own connection directory, where its ZeroMQ ``ipc`` sockets live (no TCP
+  port is opened);
+* an environment of a few variables (no variable of the teacher's is passed on).
+
+Resource limits are set inside the sandbox, just before the kernel starts, by this
+module run as a program (``python -m course_utils.sandbox --memory N ... -- COMMAND``):
+address space, CPU seconds, processes and file size (see :class:`Limits`).
+
+.. _bubblewrap: https://github.com/containers/bubblewrap
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import site
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "HOME",
+    "Limits",
+    "find_bwrap",
+    "kernel_command",
+    "python_dirs",
+    "sandbox_problem",
+]
+
+HOME = "/home/student"
+"""The kernel's home and working directory inside the sandbox."""
+
+MiB = 2**20
+GiB = 2**30
+
+_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+_ETC_FILES = (
+    "alternatives", "fonts", "group", "host.conf", "hosts", "ld.so.cache", "ld.so.conf",
+    "ld.so.conf.d", "locale.alias", "localtime", "mime.types", "nsswitch.conf", "os-release",
+    "passwd", "timezone",
+)
+_DEVICES = ("null", "zero", "full", "random", "urandom")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandboxed kernel.
+
+    Attributes
+    ----------
+    memory : int
+        Address space of each process in bytes (``RLIMIT_AS``); an allocation beyond it
+        raises ``MemoryError``.
+    cpu_seconds : int
+        CPU time of each process in seconds (``RLIMIT_CPU``); past it the process is
+        killed (the kernel then reports "the kernel died").
+    processes : int
+        Processes and threads of the sandbox (``RLIMIT_NPROC``, counted in the sandbox's
+        own user namespace); ``fork`` fails beyond it.
+    file_size : int
+        Largest file a process may write, in bytes (``RLIMIT_FSIZE``).
+    disk : int
+        Size in bytes of the private ``/tmp`` (a tmpfs).
+    """
+
+    memory: int = 4 * GiB
+    cpu_seconds: int = 900
+    processes: int = 256
+    file_size: int = 256 * MiB
+    disk: int = 512 * MiB
+
+
+def find_bwrap() -> str | None:
+    """The path of the ``bwrap`` program, or None when it is not installed."""
+    return shutil.which("bwrap")
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def python_dirs(package_parent: str) -> list[str]:
+    """Folders the interpreter needs (its prefixes, stdlib, site-packages), minimal and sorted.
+
+    Entries of ``sys.path`` inside ``package_parent`` (the course's checkout) are left
+    out: only the package itself is shown from there. A folder inside another listed one
+    is listed too when the other is hidden by the checkout's tmpfs (a virtual environment
+    inside the checkout).
+
+    Parameters
+    ----------
+    package_parent : str
+        The folder that holds the ``course_utils`` package.
+
+    Returns
+    -------
+    list of str
+        Absolute, existing paths.
+    """
+    wanted = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix, *site.getsitepackages()]
+    if site.ENABLE_USER_SITE:
+        wanted.append(site.getusersitepackages())
+    for entry in sys.path:
+        if entry and os.path.isabs(entry) and not _inside(entry, package_parent):
+            wanted.append(entry)
+    real = {os.path.abspath(p) for p in wanted if p and os.path.exists(p)}
+    real |= {os.path.realpath(p) for p in real}
+    kept: list[str] = []
+    for path in sorted(real, key=lambda p: (p.count("/"), p)):
+        covered = any(_inside(path, k) for k in kept)
+        hidden = _inside(path, package_parent) and not any(_inside(package_parent, k) for k in kept)
+        if not covered or hidden:
+            kept.append(path)
+    return [p for p in kept if not any(_inside(p, s) for s in _SYSTEM_DIRS)]
+
+
+def _mounts(package_dir: str, kernel_dir: str, home: str, limits: Limits) -> list[list[str]]:
+    """The bwrap options that build the file system, one list per mount, in order."""
+    package_parent = os.path.dirname(package_dir)
+    mounts: list[list[str]] = []
+    for folder in _SYSTEM_DIRS:
+        if os.path.islink(folder):
+            mounts.append(["--symlink", os.readlink(folder), folder])
+        elif os.path.isdir(folder):
+            mounts.append(["--ro-bind", folder, folder])
+    for name in _ETC_FILES:
+        mounts.append(["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"])
+    mounts += [["--proc", "/proc"], ["--size", str(MiB), "--tmpfs", "/dev"]]
+    mounts += [["--dev-bind", f"/dev/{name}", f"/dev/{name}"] for name in _DEVICES]
+    mounts += [
+        ["--symlink", "/proc/self/fd", "/dev/fd"],
+        ["--dir", "/dev/shm"],
+        ["--size", str(limits.disk), "--tmpfs", "/tmp"],
+        ["--bind", home, HOME],
+    ]
+    # Python and the course package, ordered by depth so that a folder shown inside the
+    # hidden checkout (a virtual environment there) is mounted after the tmpfs hiding it.
+    layered: list[tuple[str, list[str]]] = []
+    dirs = python_dirs(package_parent)
+    installed = any(_inside(package_parent, d) for d in (*dirs, *_SYSTEM_DIRS))
+    if not installed:
+        layered.append((package_parent, ["--tmpfs", package_parent]))
+        layered.append((package_dir, ["--ro-bind", package_dir, package_dir]))
+    layered += [(d, ["--ro-bind", d, d]) for d in dirs]
+    layered.sort(key=lambda item: item[0].rstrip("/").count("/"))
+    mounts += [options for _, options in layered]
+    mounts += [
+        ["--bind", kernel_dir, kernel_dir],
+        ["--remount-ro", "/"],
+    ]
+    return mounts
+
+
+def _environment(env: dict[str, str]) -> list[str]:
+    base = {
+        "HOME": HOME,
+        "TMPDIR": "/tmp",
+        "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "LANG": "C.UTF-8",
+        "IPYTHONDIR": "/tmp/.ipython",
+        "MPLCONFIGDIR": "/tmp/.matplotlib",
+    }
+    base.update(env)
+    options = ["--clearenv"]
+    for key, value in sorted(base.items()):
+        options += ["--setenv", key, value]
+    return options
+
+
+def kernel_command(
+    argv: Sequence[str],
+    *,
+    package_dir: str,
+    kernel_dir: str,
+    home: str,
+    limits: Limits,
+    env: dict[str, str] | None = None,
+    bwrap: str = "bwrap",
+) -> list[str]:
+    """The command line that runs ``argv`` (a kernel) in a sandbox.
+
+    Parameters
+    ----------
+    argv : sequence of str
+        The kernel's command line (``python -m ipykernel_launcher -f FILE ...``).
+    package_dir : str
+        The ``course_utils`` folder, shown read-only at its own path.
+    kernel_dir : str
+        The kernel's connection directory (connection file, ``ipc`` sockets), shown
+        writable at its own path.
+    home : str
+        A folder made for this kernel, shown writable as :data:`HOME`; the grader puts
+        the copy of the submission there before the first cell runs.
+    limits : Limits
+        The resource limits, set inside the sandbox just before ``argv`` starts.
+    env : dict, optional
+        Variables set in the sandbox besides ``HOME``, ``PATH``, ``LANG``, ``TMPDIR``,
+        ``IPYTHONDIR`` and ``MPLCONFIGDIR``; nothing else of the caller's is passed on.
+    bwrap : str
+        The ``bwrap`` program.
+
+    Returns
+    -------
+    list of str
+    """
+    command = [
+        bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
+        "--hostname", "sandbox",
+    ]
+    for options in _mounts(package_dir, kernel_dir, home, limits):
+        command += options
+    command += _environment(env or {})
+    command += ["--chdir", HOME, "--"]
+    command += [
+        sys.executable, "-m", "course_utils.sandbox",
+        "--memory", str(limits.memory), "--cpu-seconds", str(limits.cpu_seconds),
+        "--processes", str(limits.processes), "--file-size", str(limits.file_size), "--",
+    ]
+    return command + list(argv)
+
+
+def sandbox_problem(package_dir: str | None = None, env: dict[str, str] | None = None) -> str | None:
+    """Why kernels cannot be sandboxed here, or None when they can.
+
+    Tries it: runs this Python in a sandbox built as for a kernel and checks that it
+    starts and sees the course package (about 0.1 s).
+
+    Parameters
+    ----------
+    package_dir : str, optional
+        The ``course_utils`` folder; by default this module's.
+    env : dict, optional
+        Variables for the trial, as for a kernel; by default ``PYTHONPATH`` names the
+        package's parent folder.
+
+    Returns
+    -------
+    str or None
+        A sentence saying what failed and what to do, or None.
+    """
+    if not sys.platform.startswith("linux"):
+        return (
+            f"the sandbox needs Linux (bubblewrap and user namespaces); this is {sys.platform}. "
+            "Grade in a Linux container (see TEACHING.md, Safety), or pass --no-sandbox to run "
+            "student code with your own rights"
+        )
+    bwrap = find_bwrap()
+    if bwrap is None:
+        return (
+            "bubblewrap (the `bwrap` program) is not installed; install it (Debian/Ubuntu: "
+            "`sudo apt-get install bubblewrap`, Fedora: `sudo dnf install bubblewrap`), or pass "
+            "--no-sandbox to run student code with your own rights"
+        )
+    import tempfile
+
+    package_dir = package_dir or os.path.dirname(os.path.abspath(__file__))
+    if env is None:
+        env = {"PYTHONPATH": os.path.dirname(package_dir)}
+    with tempfile.TemporaryDirectory(prefix="course-utils-sandbox-") as folder:
+        kernel_dir, home = os.path.join(folder, "k"), os.path.join(folder, "h")
+        os.mkdir(kernel_dir)
+        os.mkdir(home)
+        command = kernel_command(
+            [sys.executable, "-V"],
+            package_dir=package_dir, kernel_dir=kernel_dir, home=home,
+            limits=Limits(), env=env, bwrap=bwrap,
+        )
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            failure = str(exc)
+        else:
+            if done.returncode == 0:
+                return None
+            failure = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+    return (
+        f"bubblewrap is installed but a trial sandbox failed ({failure[:200]}); this system may "
+        "not allow unprivileged user namespaces (e.g. sysctl kernel.unprivileged_userns_clone=0 "
+        "or an AppArmor restriction). Fix that, grade in a Linux container (see TEACHING.md, "
+        "Safety), or pass --no-sandbox to run student code with your own rights"
+    )
+
+
+def _apply_limits(limits: Limits) -> None:
+    for which, value in (
+        (resource.RLIMIT_AS, limits.memory),
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
+        (resource.RLIMIT_NPROC, limits.processes),
+        (resource.RLIMIT_FSIZE, limits.file_size),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        _, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Set the limits given on the command line, then replace this process by COMMAND."""
+    parser = argparse.ArgumentParser(prog="python -m course_utils.sandbox")
+    for name in ("--memory", "--cpu-seconds", "--processes", "--file-size"):
+        parser.add_argument(name, type=int, required=True)
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("no COMMAND given")
+    _apply_limits(
+        Limits(memory=args.memory, cpu_seconds=args.cpu_seconds, processes=args.processes,
+               file_size=args.file_size)
+    )
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main()
