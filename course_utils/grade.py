@@ -87,6 +87,7 @@ import queue
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -526,11 +527,11 @@ def grader_kernel_manager(kernel_dir: str | None = None, limits: Limits | None =
     Parameters
     ----------
     kernel_dir : str, optional
-        With ``limits``: a new empty folder for this kernel only. The kernel then runs in a
-        sandbox (:func:`course_utils.sandbox.kernel_command`) and talks over ZeroMQ ``ipc``
-        sockets in ``kernel_dir/conn``; ``kernel_dir/home`` is its home and working
-        directory, where the submission's copy is put.
-        Interrupts are sent as messages (a signal cannot cross the PID namespace).
+        With ``limits``: a new empty folder for this kernel's connection file. The kernel
+        then runs in a sandbox (:func:`course_utils.sandbox.kernel_command`) and talks
+        over ZeroMQ ``ipc`` sockets inside it, which :func:`_launch_kernel` makes
+        reachable; interrupts are sent as messages (a signal cannot cross the PID
+        namespace).
     limits : course_utils.sandbox.Limits, optional
         The sandbox's resource limits; None runs the kernel unconfined.
 
@@ -546,14 +547,13 @@ def grader_kernel_manager(kernel_dir: str | None = None, limits: Limits | None =
     options: dict[str, Any] = {}
     interrupt_mode = "signal"
     if kernel_dir is not None and limits is not None:
-        conn, home = os.path.join(kernel_dir, "conn"), os.path.join(kernel_dir, "home")
-        os.makedirs(conn, exist_ok=True)
-        os.makedirs(home, exist_ok=True)
+        connection_file = os.path.join(kernel_dir, "kernel.json")
+        argv[argv.index("{connection_file}")] = sandbox.CONNECTION_FILE
         argv = sandbox.kernel_command(
-            argv, package_dir=os.path.join(_PACKAGE_PARENT, "course_utils"), kernel_dir=conn,
-            home=home, limits=limits, env=_sandbox_env(),
+            argv, package_dir=os.path.join(_PACKAGE_PARENT, "course_utils"),
+            connection_file=connection_file, limits=limits, env=_sandbox_env(),
         )
-        options = {"transport": "ipc", "connection_file": os.path.join(conn, "kernel.json")}
+        options = {"transport": "ipc", "ip": sandbox.SOCKETS, "connection_file": connection_file}
         interrupt_mode = "message"
 
     class GraderSpecs(KernelSpecManager):
@@ -573,9 +573,9 @@ async def _launch_kernel(ipython_root: str, cwd: str, limits: Limits | None = No
 
     Each kernel gets its own empty folder under ``ipython_root``: unconfined, it is the
     kernel's ``IPYTHONDIR``, so no notebook can plant an IPython start-up file that would
-    run in the kernels graded after it; sandboxed (``limits`` given), it holds the
-    kernel's sockets and its home, where the submission's copy goes.
-    The folder's path is ``km.grader_dir``.
+    run in the kernels graded after it; sandboxed (``limits`` given), it holds only the
+    connection file, and ``km.sandbox_pid`` is the sandbox's first process: the client
+    reaches the kernel's sockets through its ``/proc/PID/root``.
     """
     own_dir = tempfile.mkdtemp(prefix="kernel-", dir=ipython_root)
     if limits is None:
@@ -584,8 +584,16 @@ async def _launch_kernel(ipython_root: str, cwd: str, limits: Limits | None = No
     else:
         km = grader_kernel_manager(own_dir, limits)
         kw = {"env": {"PATH": os.environ.get("PATH", os.defpath)}, "cwd": own_dir}
-    km.grader_dir = own_dir
+    km.sandbox_pid = None
     await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    if limits is not None:
+        km.sandbox_pid = await asyncio.to_thread(sandbox.sandbox_pid, km.provisioner.pid)
+        if km.sandbox_pid is None:
+            await km.shutdown_kernel(now=True)
+            raise RuntimeError("the sandbox did not start")
+        km.ip = sandbox.host_path(km.sandbox_pid, sandbox.SOCKETS)
+        km._close_control_socket()  # opened by start_kernel at the path seen inside
+        km._connect_control_socket()
     return km
 
 
@@ -689,8 +697,8 @@ async def _grade_in_kernel(
         kernel = None
     try:
         km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder, limits)
-        if limits is not None:
-            shutil.copyfile(path, os.path.join(km.grader_dir, "home", path.name))
+        if km.sandbox_pid is not None:  # before any code of the submission runs
+            sandbox.put_file(km.sandbox_pid, str(path), f"{sandbox.HOME}/{path.name}")
     except Exception as exc:  # noqa: BLE001
         done(f"the kernel did not start: {type(exc).__name__}: {exc}")
         return
@@ -710,15 +718,18 @@ async def _grade_in_kernel(
         on_cell_executed=on_cell_executed,
     )
     client.kc = kc
-    # A sandboxed kernel sees only its own folder of the grader's, so the file goes there.
-    work = Path(job["work_dir"]) if limits is None else Path(km.grader_dir) / "conn"
+    # A sandboxed kernel sees no folder of the grader's: the file is in its /tmp.
     token = secrets.token_hex(16)
-    out_path = work / f"result-{token}.jsonl"
+    out_path = Path(job["work_dir"]) / f"result-{token}.jsonl"
+    kernel_out_path = str(out_path)
+    if km.sandbox_pid is not None:
+        kernel_out_path = f"/tmp/result-{token}.jsonl"
+        out_path = Path(sandbox.host_path(km.sandbox_pid, kernel_out_path))
     entry = f"_course_utils_grader_{token}"
     params = {
         "package_parent": _PACKAGE_PARENT,
         "lesson": job["lesson"],
-        "out_path": str(out_path),
+        "out_path": kernel_out_path,
         "entry": entry,
         "check_timeout": max(timeout, CHECK_TIMEOUT_FLOOR),
         "cwd": folder if limits is None else sandbox.HOME,
@@ -730,8 +741,11 @@ async def _grade_in_kernel(
 
     def read_results() -> None:
         nonlocal offset
-        try:
-            with open(out_path, encoding="utf-8") as fh:
+        try:  # never follow a link the kernel may have put there, never block on a FIFO
+            fd = os.open(out_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+            with open(fd, encoding="utf-8") as fh:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return
                 fh.seek(offset)
                 for line in fh.read(10_000_000).splitlines():
                     try:
@@ -824,8 +838,6 @@ async def _grade_in_kernel(
             out_path.unlink()
         except OSError:
             pass
-        if limits is not None:  # the sockets, the copy and whatever the kernel wrote there
-            shutil.rmtree(km.grader_dir, ignore_errors=True)
     done(problem)
 
 

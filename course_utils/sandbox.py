@@ -12,12 +12,15 @@ Debian/Ubuntu package ``bubblewrap``). Inside, the kernel has
   files of ``/etc``) and of the Python it runs on (its prefixes and site-packages);
 * the course package read-only at the path it is imported from, and nothing else of the
   folder that holds it (no ``solutions/``, no ``tests/``, no ``.git``);
-* a private writable home, its working directory, holding a copy of the submission and
-  nothing else (a folder of the grader's made for this kernel only), and a private,
-  size-limited ``/tmp``;
-* the kernel's own connection directory, where its ZeroMQ ``ipc`` sockets live (no TCP
-  port is opened);
+* a private, size-limited, writable home (its working directory) and ``/tmp``, both in
+  memory (tmpfs); the grader puts a copy of the submission in the home, and nothing else;
+* its connection file, read-only, and a small tmpfs for its ZeroMQ ``ipc`` sockets; no TCP
+  port is opened, and no folder of the grader's is shown at all;
 * an environment of a few variables (no variable of the teacher's is passed on).
+
+The grader reaches into the sandbox through ``/proc/PID/root`` of the sandbox's first
+process (:func:`host_path`): to connect to the sockets and to put the submission's copy
+in the home before any of the submission's code runs (:func:`put_file`).
 
 Resource limits are set inside the sandbox, just before the kernel starts, by this
 module run as a program (``python -m course_utils.sandbox --memory N ... -- COMMAND``):
@@ -35,20 +38,32 @@ import shutil
 import site
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "CONNECTION_FILE",
     "HOME",
+    "SOCKETS",
     "Limits",
     "find_bwrap",
+    "host_path",
     "kernel_command",
+    "put_file",
     "python_dirs",
+    "sandbox_pid",
     "sandbox_problem",
 ]
 
 HOME = "/home/student"
-"""The kernel's home and working directory inside the sandbox."""
+"""The kernel's home and working directory inside the sandbox (a tmpfs)."""
+
+CONNECTION_FILE = "/run/kernel.json"
+"""Where the kernel's connection file is shown (read-only) inside the sandbox."""
+
+SOCKETS = "/run/kernel/ipc"
+"""The ``ip`` of the kernel's ``ipc`` transport inside the sandbox: sockets ``ipc-1`` ..."""
 
 MiB = 2**20
 GiB = 2**30
@@ -80,7 +95,7 @@ class Limits:
     file_size : int
         Largest file a process may write, in bytes (``RLIMIT_FSIZE``).
     disk : int
-        Size in bytes of the private ``/tmp`` (a tmpfs).
+        Size in bytes of each private tmpfs (the home and ``/tmp``).
     """
 
     memory: int = 4 * GiB
@@ -134,7 +149,7 @@ def python_dirs(package_parent: str) -> list[str]:
     return [p for p in kept if not any(_inside(p, s) for s in _SYSTEM_DIRS)]
 
 
-def _mounts(package_dir: str, kernel_dir: str, home: str, limits: Limits) -> list[list[str]]:
+def _mounts(package_dir: str, connection_file: str, limits: Limits) -> list[list[str]]:
     """The bwrap options that build the file system, one list per mount, in order."""
     package_parent = os.path.dirname(package_dir)
     mounts: list[list[str]] = []
@@ -151,7 +166,7 @@ def _mounts(package_dir: str, kernel_dir: str, home: str, limits: Limits) -> lis
         ["--symlink", "/proc/self/fd", "/dev/fd"],
         ["--dir", "/dev/shm"],
         ["--size", str(limits.disk), "--tmpfs", "/tmp"],
-        ["--bind", home, HOME],
+        ["--size", str(limits.disk), "--tmpfs", HOME],
     ]
     # Python and the course package, ordered by depth so that a folder shown inside the
     # hidden checkout (a virtual environment there) is mounted after the tmpfs hiding it.
@@ -165,7 +180,8 @@ def _mounts(package_dir: str, kernel_dir: str, home: str, limits: Limits) -> lis
     layered.sort(key=lambda item: item[0].rstrip("/").count("/"))
     mounts += [options for _, options in layered]
     mounts += [
-        ["--bind", kernel_dir, kernel_dir],
+        ["--ro-bind", connection_file, CONNECTION_FILE],
+        ["--size", str(MiB), "--tmpfs", os.path.dirname(SOCKETS)],
         ["--remount-ro", "/"],
     ]
     return mounts
@@ -177,8 +193,8 @@ def _environment(env: dict[str, str]) -> list[str]:
         "TMPDIR": "/tmp",
         "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
         "LANG": "C.UTF-8",
-        "IPYTHONDIR": "/tmp/.ipython",
-        "MPLCONFIGDIR": "/tmp/.matplotlib",
+        "IPYTHONDIR": f"{HOME}/.ipython",
+        "MPLCONFIGDIR": f"{HOME}/.config/matplotlib",
     }
     base.update(env)
     options = ["--clearenv"]
@@ -191,8 +207,7 @@ def kernel_command(
     argv: Sequence[str],
     *,
     package_dir: str,
-    kernel_dir: str,
-    home: str,
+    connection_file: str,
     limits: Limits,
     env: dict[str, str] | None = None,
     bwrap: str = "bwrap",
@@ -202,15 +217,13 @@ def kernel_command(
     Parameters
     ----------
     argv : sequence of str
-        The kernel's command line (``python -m ipykernel_launcher -f FILE ...``).
+        The kernel's command line, naming the connection file as it is seen inside:
+        ``python -m ipykernel_launcher -f`` :data:`CONNECTION_FILE`.
     package_dir : str
         The ``course_utils`` folder, shown read-only at its own path.
-    kernel_dir : str
-        The kernel's connection directory (connection file, ``ipc`` sockets), shown
-        writable at its own path.
-    home : str
-        A folder made for this kernel, shown writable as :data:`HOME`; the grader puts
-        the copy of the submission there before the first cell runs.
+    connection_file : str
+        The kernel's connection file, shown read-only as :data:`CONNECTION_FILE`; its
+        transport is ``ipc`` and its ``ip`` is :data:`SOCKETS`.
     limits : Limits
         The resource limits, set inside the sandbox just before ``argv`` starts.
     env : dict, optional
@@ -224,10 +237,10 @@ def kernel_command(
     list of str
     """
     command = [
-        bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
-        "--hostname", "sandbox",
+        bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+        "--new-session", "--hostname", "sandbox",
     ]
-    for options in _mounts(package_dir, kernel_dir, home, limits):
+    for options in _mounts(package_dir, connection_file, limits):
         command += options
     command += _environment(env or {})
     command += ["--chdir", HOME, "--"]
@@ -277,12 +290,12 @@ def sandbox_problem(package_dir: str | None = None, env: dict[str, str] | None =
     if env is None:
         env = {"PYTHONPATH": os.path.dirname(package_dir)}
     with tempfile.TemporaryDirectory(prefix="course-utils-sandbox-") as folder:
-        kernel_dir, home = os.path.join(folder, "k"), os.path.join(folder, "h")
-        os.mkdir(kernel_dir)
-        os.mkdir(home)
+        connection_file = os.path.join(folder, "kernel.json")
+        with open(connection_file, "w", encoding="utf-8"):
+            pass
         command = kernel_command(
             [sys.executable, "-V"],
-            package_dir=package_dir, kernel_dir=kernel_dir, home=home,
+            package_dir=package_dir, connection_file=connection_file,
             limits=Limits(), env=env, bwrap=bwrap,
         )
         try:
@@ -299,6 +312,67 @@ def sandbox_problem(package_dir: str | None = None, env: dict[str, str] | None =
         "or an AppArmor restriction). Fix that, grade in a Linux container (see TEACHING.md, "
         "Safety), or pass --no-sandbox to run student code with your own rights"
     )
+
+
+def sandbox_pid(bwrap_pid: int, wait: float = 10.0) -> int | None:
+    """The sandbox's first process (its PID as the grader sees it), or None.
+
+    ``bwrap`` runs one child, the first process of the sandbox's PID namespace; its
+    ``/proc/PID/root`` is the sandbox's file system.
+
+    Parameters
+    ----------
+    bwrap_pid : int
+        The ``bwrap`` process started by :func:`kernel_command`.
+    wait : float
+        Seconds to wait for ``bwrap`` to start its child.
+    """
+    deadline = time.monotonic() + wait
+    while os.path.exists(f"/proc/{bwrap_pid}"):
+        children = _children(bwrap_pid)
+        if children:
+            return children[0]
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    return None
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
+            return [int(child) for child in fh.read().split()]
+    except FileNotFoundError:  # a kernel built without CONFIG_PROC_CHILDREN: read every parent
+        pass
+    except OSError:
+        return []
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1:2] == [str(pid)]:
+            found.append(int(entry))
+    return sorted(found)
+
+
+def host_path(pid: int, inside: str) -> str:
+    """The path through which the grader reaches ``inside`` (an absolute path in the sandbox)."""
+    return f"/proc/{pid}/root{inside}"
+
+
+def put_file(pid: int, source: str, inside: str) -> None:
+    """Copy the file ``source`` to the new file ``inside`` in the sandbox of ``pid``.
+
+    The destination must not exist yet and is never followed if it is a link, so a
+    sandbox cannot redirect the write.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(host_path(pid, inside), flags, 0o644)
+    with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
+        shutil.copyfileobj(src, dst)
 
 
 def _apply_limits(limits: Limits) -> None:
