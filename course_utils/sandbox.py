@@ -174,7 +174,7 @@ def _mounts(package_dir: str, connection_file: str, limits: Limits) -> list[list
     dirs = python_dirs(package_parent)
     installed = any(_inside(package_parent, d) for d in (*dirs, *_SYSTEM_DIRS))
     if not installed:
-        layered.append((package_parent, ["--tmpfs", package_parent]))
+        layered.append((package_parent, ["--size", str(MiB), "--tmpfs", package_parent]))
         layered.append((package_dir, ["--ro-bind", package_dir, package_dir]))
     layered += [(d, ["--ro-bind", d, d]) for d in dirs]
     layered.sort(key=lambda item: item[0].rstrip("/").count("/"))
@@ -184,6 +184,8 @@ def _mounts(package_dir: str, connection_file: str, limits: Limits) -> list[list
         ["--size", str(MiB), "--tmpfs", os.path.dirname(SOCKETS)],
         ["--remount-ro", "/"],
     ]
+    if not installed:
+        mounts.append(["--remount-ro", package_parent])
     return mounts
 
 
