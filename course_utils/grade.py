@@ -518,7 +518,9 @@ def _kill_group(pid: int | None) -> None:
         pass
 
 
-def grader_kernel_manager(kernel_dir: str | None = None, limits: Limits | None = None) -> Any:
+def grader_kernel_manager(
+    kernel_dir: str | None = None, limits: Limits | None = None, uid: int | None = None
+) -> Any:
     """A kernel manager whose kernel runs this very Python, whatever kernelspecs are installed.
 
     The kernel is ``sys.executable -m ipykernel_launcher`` with an in-memory history, so a
@@ -534,6 +536,9 @@ def grader_kernel_manager(kernel_dir: str | None = None, limits: Limits | None =
         namespace).
     limits : course_utils.sandbox.Limits, optional
         The sandbox's resource limits; None runs the kernel unconfined.
+    uid : int, optional
+        The user id a sandbox of a grader run as root runs as
+        (:func:`course_utils.sandbox.sandbox_uid`).
 
     Returns
     -------
@@ -551,7 +556,7 @@ def grader_kernel_manager(kernel_dir: str | None = None, limits: Limits | None =
         argv[argv.index("{connection_file}")] = sandbox.CONNECTION_FILE
         argv = sandbox.kernel_command(
             argv, package_dir=os.path.join(_PACKAGE_PARENT, "course_utils"),
-            connection_file=connection_file, limits=limits, env=_sandbox_env(),
+            connection_file=connection_file, limits=limits, uid=uid, env=_sandbox_env(),
         )
         options = {"transport": "ipc", "ip": sandbox.SOCKETS, "connection_file": connection_file}
         interrupt_mode = "message"
@@ -565,7 +570,12 @@ def grader_kernel_manager(kernel_dir: str | None = None, limits: Limits | None =
                 interrupt_mode=interrupt_mode,
             )
 
-    return AsyncKernelManager(kernel_name=_KERNEL_NAME, kernel_spec_manager=GraderSpecs(), **options)
+    km = AsyncKernelManager(kernel_name=_KERNEL_NAME, kernel_spec_manager=GraderSpecs(), **options)
+    km.sandbox_uid = uid
+    if uid is not None:  # written now (start_kernel keeps it), readable by the sandbox's user only
+        km.write_connection_file()
+        os.chown(km.connection_file, uid, uid)
+    return km
 
 
 async def _launch_kernel(ipython_root: str, cwd: str, limits: Limits | None = None) -> Any:
@@ -582,7 +592,7 @@ async def _launch_kernel(ipython_root: str, cwd: str, limits: Limits | None = No
         km = grader_kernel_manager()
         kw: dict[str, Any] = {"env": _kernel_env(own_dir), "cwd": cwd}
     else:
-        km = grader_kernel_manager(own_dir, limits)
+        km = grader_kernel_manager(own_dir, limits, sandbox.sandbox_uid())
         kw = {"env": {"PATH": os.environ.get("PATH", os.defpath)}, "cwd": own_dir}
     km.sandbox_pid = None
     await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
@@ -698,7 +708,7 @@ async def _grade_in_kernel(
     try:
         km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder, limits)
         if km.sandbox_pid is not None:  # before any code of the submission runs
-            sandbox.put_file(km.sandbox_pid, str(path), f"{sandbox.HOME}/{path.name}")
+            sandbox.put_file(km.sandbox_pid, str(path), f"{sandbox.HOME}/{path.name}", km.sandbox_uid)
     except Exception as exc:  # noqa: BLE001
         done(f"the kernel did not start: {type(exc).__name__}: {exc}")
         return

@@ -26,6 +26,13 @@ Resource limits are set inside the sandbox, just before the kernel starts, by th
 module run as a program (``python -m course_utils.sandbox --memory N ... -- COMMAND``):
 address space, CPU seconds, processes and file size (see :class:`Limits`).
 
+Who the kernel runs as: a teacher's own grader makes ``bwrap`` create a user namespace
+in which the kernel is the teacher without any privilege. Root's processes, however, are
+exempt from the process limit (``RLIMIT_NPROC``) even inside a user namespace, so a
+grader run as root starts ``bwrap`` without one, and the kernel, before it starts, gives
+up root for a user id of its own that no account uses (:func:`sandbox_uid`), so that
+the limit holds and the kernel can read only what every user may read.
+
 .. _bubblewrap: https://github.com/containers/bubblewrap
 """
 
@@ -34,6 +41,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import secrets
 import shutil
 import site
 import subprocess
@@ -41,6 +49,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = [
     "CONNECTION_FILE",
@@ -54,7 +63,11 @@ __all__ = [
     "python_dirs",
     "sandbox_pid",
     "sandbox_problem",
+    "sandbox_uid",
 ]
+
+UID_RANGE = (2**30, 2**31 - 2)
+"""The user ids a sandbox of a root grader runs as (no account uses them)."""
 
 HOME = "/home/student"
 """The kernel's home and working directory inside the sandbox (a tmpfs)."""
@@ -149,8 +162,21 @@ def python_dirs(package_parent: str) -> list[str]:
     return [p for p in kept if not any(_inside(p, s) for s in _SYSTEM_DIRS)]
 
 
-def _mounts(package_dir: str, connection_file: str, limits: Limits) -> list[list[str]]:
-    """The bwrap options that build the file system, one list per mount, in order."""
+def sandbox_uid() -> int | None:
+    """A fresh user id for a sandbox when this process runs as root, else None."""
+    if os.geteuid() != 0:
+        return None
+    low, high = UID_RANGE
+    return low + secrets.randbelow(high - low)
+
+
+def _mounts(package_dir: str, connection_file: str, limits: Limits, uid: int | None) -> list[list[str]]:
+    """The bwrap options that build the file system, one list per mount, in order.
+
+    With ``uid`` (a root grader) the sandbox's own folders are made writable for that
+    user, and the folders ``bwrap`` creates on the way to a mount are opened to all.
+    """
+    shared = [] if uid is None else ["--perms", "0777"]
     package_parent = os.path.dirname(package_dir)
     mounts: list[list[str]] = []
     for folder in _SYSTEM_DIRS:
@@ -164,9 +190,9 @@ def _mounts(package_dir: str, connection_file: str, limits: Limits) -> list[list
     mounts += [["--dev-bind", f"/dev/{name}", f"/dev/{name}"] for name in _DEVICES]
     mounts += [
         ["--symlink", "/proc/self/fd", "/dev/fd"],
-        ["--dir", "/dev/shm"],
-        ["--size", str(limits.disk), "--tmpfs", "/tmp"],
-        ["--size", str(limits.disk), "--tmpfs", HOME],
+        ["--perms", "01777", "--dir", "/dev/shm"],
+        ["--perms", "01777", "--size", str(limits.disk), "--tmpfs", "/tmp"],
+        [*shared, "--size", str(limits.disk), "--tmpfs", HOME],
     ]
     # Python and the course package, ordered by depth so that a folder shown inside the
     # hidden checkout (a virtual environment there) is mounted after the tmpfs hiding it.
@@ -181,9 +207,16 @@ def _mounts(package_dir: str, connection_file: str, limits: Limits) -> list[list
     mounts += [options for _, options in layered]
     mounts += [
         ["--ro-bind", connection_file, CONNECTION_FILE],
-        ["--size", str(MiB), "--tmpfs", os.path.dirname(SOCKETS)],
-        ["--remount-ro", "/"],
+        [*shared, "--size", str(MiB), "--tmpfs", os.path.dirname(SOCKETS)],
     ]
+    if uid is not None:
+        targets = [options[-1] for options in mounts if options[0] != "--symlink"]
+        parents = {str(p) for t in targets for p in Path(t).parents if str(p) not in ("/", "/dev")}
+        mounted = set(targets)
+        for parent in sorted(parents - mounted, key=len):
+            if not any(_inside(parent, t) for t in mounted):
+                mounts.append(["--chmod", "0755", parent])
+    mounts.append(["--remount-ro", "/"])
     if not installed:
         mounts.append(["--remount-ro", package_parent])
     return mounts
@@ -195,6 +228,8 @@ def _environment(env: dict[str, str]) -> list[str]:
         "TMPDIR": "/tmp",
         "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
         "LANG": "C.UTF-8",
+        "USER": "student",
+        "LOGNAME": "student",
         "IPYTHONDIR": f"{HOME}/.ipython",
         "MPLCONFIGDIR": f"{HOME}/.config/matplotlib",
     }
@@ -211,6 +246,7 @@ def kernel_command(
     package_dir: str,
     connection_file: str,
     limits: Limits,
+    uid: int | None = None,
     env: dict[str, str] | None = None,
     bwrap: str = "bwrap",
 ) -> list[str]:
@@ -228,6 +264,9 @@ def kernel_command(
         transport is ``ipc`` and its ``ip`` is :data:`SOCKETS`.
     limits : Limits
         The resource limits, set inside the sandbox just before ``argv`` starts.
+    uid : int, optional
+        For a grader run as root (see :func:`sandbox_uid`): ``bwrap`` runs without a
+        user namespace, and the kernel changes to this user id before it starts.
     env : dict, optional
         Variables set in the sandbox besides ``HOME``, ``PATH``, ``LANG``, ``TMPDIR``,
         ``IPYTHONDIR`` and ``MPLCONFIGDIR``; nothing else of the caller's is passed on.
@@ -238,18 +277,21 @@ def kernel_command(
     -------
     list of str
     """
-    command = [
-        bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-        "--new-session", "--hostname", "sandbox",
-    ]
-    for options in _mounts(package_dir, connection_file, limits):
+    if uid is None:
+        command = [bwrap, "--unshare-all", "--unshare-user", "--disable-userns"]
+    else:  # root: no user namespace; the kernel may only give up root, then has no capability
+        command = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                   "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    command += ["--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    for options in _mounts(package_dir, connection_file, limits, uid):
         command += options
     command += _environment(env or {})
     command += ["--chdir", HOME, "--"]
     command += [
         sys.executable, "-m", "course_utils.sandbox",
         "--memory", str(limits.memory), "--cpu-seconds", str(limits.cpu_seconds),
-        "--processes", str(limits.processes), "--file-size", str(limits.file_size), "--",
+        "--processes", str(limits.processes), "--file-size", str(limits.file_size),
+        *([] if uid is None else ["--uid", str(uid)]), "--",
     ]
     return command + list(argv)
 
@@ -298,7 +340,7 @@ def sandbox_problem(package_dir: str | None = None, env: dict[str, str] | None =
         command = kernel_command(
             [sys.executable, "-V"],
             package_dir=package_dir, connection_file=connection_file,
-            limits=Limits(), env=env, bwrap=bwrap,
+            limits=Limits(), uid=sandbox_uid(), env=env, bwrap=bwrap,
         )
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -365,19 +407,21 @@ def host_path(pid: int, inside: str) -> str:
     return f"/proc/{pid}/root{inside}"
 
 
-def put_file(pid: int, source: str, inside: str) -> None:
+def put_file(pid: int, source: str, inside: str, uid: int | None = None) -> None:
     """Copy the file ``source`` to the new file ``inside`` in the sandbox of ``pid``.
 
     The destination must not exist yet and is never followed if it is a link, so a
-    sandbox cannot redirect the write.
+    sandbox cannot redirect the write. With ``uid`` the copy is given to that user.
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(host_path(pid, inside), flags, 0o644)
+    if uid is not None:
+        os.fchown(fd, uid, uid)
     with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
         shutil.copyfileobj(src, dst)
 
 
-def _apply_limits(limits: Limits) -> None:
+def _apply_limits(limits: Limits, uid: int | None = None) -> None:
     for which, value in (
         (resource.RLIMIT_AS, limits.memory),
         (resource.RLIMIT_CPU, limits.cpu_seconds),
@@ -389,6 +433,10 @@ def _apply_limits(limits: Limits) -> None:
         if hard != resource.RLIM_INFINITY:
             value = min(value, hard)
         resource.setrlimit(which, (value, value))
+    if uid is not None:  # give up root (and with it every capability) for good
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -396,6 +444,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m course_utils.sandbox")
     for name in ("--memory", "--cpu-seconds", "--processes", "--file-size"):
         parser.add_argument(name, type=int, required=True)
+    parser.add_argument("--uid", type=int, default=None)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -403,7 +452,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("no COMMAND given")
     _apply_limits(
         Limits(memory=args.memory, cpu_seconds=args.cpu_seconds, processes=args.processes,
-               file_size=args.file_size)
+               file_size=args.file_size),
+        args.uid,
     )
     os.execv(command[0], command)
 
