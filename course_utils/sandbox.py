@@ -155,9 +155,9 @@ def python_dirs(package_parent: str) -> list[str]:
     real |= {os.path.realpath(p) for p in real}
     kept: list[str] = []
     for path in sorted(real, key=lambda p: (p.count("/"), p)):
-        covered = any(_inside(path, k) for k in kept)
-        hidden = _inside(path, package_parent) and not any(_inside(package_parent, k) for k in kept)
-        if not covered or hidden:
+        # inside the checkout, only a folder mounted after its tmpfs (itself inside) covers
+        hidden = _inside(path, package_parent)
+        if not any(_inside(path, k) and (_inside(k, package_parent) or not hidden) for k in kept):
             kept.append(path)
     return [p for p in kept if not any(_inside(p, s) for s in _SYSTEM_DIRS)]
 
