@@ -14,11 +14,12 @@ How a submission is run
   ~1 s import of nbclient once) and hands them one submission at a time. Every submission
   gets a fresh IPython kernel running the grader's own Python (``sys.executable -m
   ipykernel_launcher``, never a kernelspec named in the notebook or installed by the
-  user). Kernel start-up dominates the cost of a submission, so each worker starts the
-  next kernel while the current notebook runs; that kernel has run no code when its
-  submission begins, and the first injected cell moves it into the notebook's folder (the
-  working directory). The kernel's stdout/stderr go to ``/dev/null`` and cell outputs are
-  dropped as they arrive, so a notebook printing gigabytes costs time, not memory.
+  user), in its own sandbox (below). Kernel start-up dominates the cost of a submission,
+  so each worker starts the next kernel while the current notebook runs; that kernel has
+  run no code when its submission begins: the worker then copies the notebook into the
+  kernel's private home, and the first injected cell makes that the working directory.
+  The kernel's stdout/stderr go to ``/dev/null`` and cell outputs are dropped as they
+  arrive, so a notebook printing gigabytes costs time, not memory.
 * **Watchdog.** The main process watches each worker: a worker that crashes (even one
   killed by the notebook), or a submission that runs past its wall-clock cap
   (``--submission-timeout``, by default generous: twice the cell timeout for every cell
@@ -66,14 +67,38 @@ fake ``course_utils`` package on ``sys.path`` or pastes fake "passed" output is 
    clips the points to it; an exercise without a verdict scores 0.
 
 Every failure is closed: a checker that cannot be reached, raises or is interrupted gives
-``"error"`` with 0 points. The threat model is a student editing cells, not one attacking
-the grading machine: a notebook can still run arbitrary code (delete files, patch NumPy,
-search the process memory for the grader's closure). Grade untrusted submissions inside a
-container or JupyterHub when that matters.
+``"error"`` with 0 points.
+
+The sandbox: what a submission can and cannot do
+------------------------------------------------
+A submission is arbitrary code from someone who may want points or want to hurt others:
+it may patch any module, walk frames and ``gc``, read and write whatever it can see,
+signal whatever process it can see, open sockets, fork daemons and exhaust memory, disk
+and processes. On Linux every kernel therefore runs in a bubblewrap sandbox
+(:mod:`course_utils.sandbox`): its own PID, network, IPC and UTS namespaces (no other
+kernel, no grader process, no network); the system and the Python read-only; of the
+course's checkout only ``course_utils/``, read-only (no ``solutions/``, ``tests/`` or
+``.git``); a private home with a copy of its own notebook and a private ``/tmp``, both
+size-limited tmpfs (no class folder, no other submission, no gradebook, no file of the
+grader's); ZeroMQ ``ipc`` sockets inside it, reached by the grader through
+``/proc/PID/root``; limits on memory, CPU time, processes and file size (``--memory``,
+``--cpu-time``, ``--processes``, ``--disk``); none of the teacher's environment. Killing
+the sandbox's first process ends every process the submission started. A grader run as
+root starts ``bwrap`` without a user namespace and the kernel drops root for an unused
+user id, as root is exempt from the process limit.
+
+So a submission cannot change another submission's grade, the gradebook, the feedback,
+the grader's files or the teacher's machine, and leaves no process behind. Within its own
+kernel it can still do anything, so its verdicts are only as trustworthy as the judge
+that reads what its kernel reports; and it can use its share of the machine up to its
+limits. Where no sandbox works (macOS, Windows, no bubblewrap, no user namespaces; tried
+once per run by :func:`course_utils.sandbox.sandbox_problem`) the command stops before
+grading anything, unless ``--no-sandbox`` is given: then student code runs with the
+teacher's rights, and every protection of this section is gone.
 
 Exit status: 0 whatever the submissions did; 2 for a usage error (no notebooks found, a
-bad ``-j`` or ``--timeout``, an unknown ``--lesson``, an unwritable ``--out``); 1 if the
-grader's own checkers cannot be imported.
+bad ``-j`` or ``--timeout``, an unknown ``--lesson``, an unwritable ``--out``, no sandbox
+without ``--no-sandbox``); 1 if the grader's own checkers cannot be imported.
 """
 
 from __future__ import annotations
