@@ -181,12 +181,18 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     env = dict(os.environ, TMPDIR=marker, ATTACK_RUN=marker)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH", ""), marker) if p)
     started = time.monotonic()
+    running = 0  # the most processes of the run seen at once while it runs: the detector works
     try:
-        proc = subprocess.run(
+        grader = subprocess.Popen(
             [sys.executable, "-m", "course_utils.grade", str(klass), "--out", str(out), "-j", "2",
              "--timeout", "10", "-q"],
-            capture_output=True, text=True, encoding="utf-8", timeout=600, env=env, cwd=base,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=base,
         )
+        while grader.poll() is None and time.monotonic() - started < 600:
+            running = max(running, len(processes_with(marker.encode())))
+            time.sleep(1)
+        stdout, stderr = grader.communicate(timeout=60)
+        proc = subprocess.CompletedProcess(grader.args, grader.returncode, stdout, stderr)
         seconds = time.monotonic() - started
         gradebook = tree_hash(out.parent)
         time.sleep(3)  # a daemon that outlived the run would strike now
@@ -209,7 +215,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         by.setdefault(row["submission"], []).append(row)
     return SimpleNamespace(
         proc=proc, seconds=seconds, groups=groups, by=by, klass=klass, before=before, after=after,
-        gradebook=gradebook, gradebook_later=tree_hash(out.parent), left=left,
+        gradebook=gradebook, gradebook_later=tree_hash(out.parent), left=left, running=running,
         sentinel_alive=sentinel_alive, connections=connections,
     )
 
@@ -275,6 +281,7 @@ def test_the_checkout_and_the_class_folder_are_unchanged(attacked: SimpleNamespa
 @sandbox_only
 def test_no_process_of_the_run_is_left(attacked: SimpleNamespace) -> None:
     """Did every kernel, daemon and forked child die with the run?"""
+    assert attacked.running >= 3  # the grader, a worker, a sandbox: the run's processes are found
     assert attacked.left == []
 
 
