@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import secrets
 import shutil
 import site
@@ -164,7 +163,7 @@ def python_dirs(package_parent: str) -> list[str]:
 
 def sandbox_uid() -> int | None:
     """A fresh user id for a sandbox when this process runs as root, else None."""
-    if os.geteuid() != 0:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return None
     low, high = UID_RANGE
     return low + secrets.randbelow(high - low)
@@ -422,6 +421,8 @@ def put_file(pid: int, source: str, inside: str, uid: int | None = None) -> None
 
 
 def _apply_limits(limits: Limits, uid: int | None = None) -> None:
+    import resource  # POSIX only: imported here so that the module imports everywhere
+
     for which, value in (
         (resource.RLIMIT_AS, limits.memory),
         (resource.RLIMIT_CPU, limits.cpu_seconds),
