@@ -1334,20 +1334,6 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _size(text: str) -> int:
-    units = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
-    number, unit = text.strip().upper().removesuffix("B") or "0", 1
-    if number[-1:] in units:
-        number, unit = number[:-1], units[number[-1]]
-    try:
-        value = float(number) * unit
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a size such as 4G or 512M, got {text!r}") from None
-    if not math.isfinite(value) or value < 2**20:
-        raise argparse.ArgumentTypeError(f"expected a size of at least 1M, got {text!r}")
-    return int(value)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser of ``python -m course_utils.grade``."""
     parser = argparse.ArgumentParser(
@@ -1385,33 +1371,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="wall-clock cap for one whole submission (default: 120 s + 2 x timeout per cell and check)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only the summary")
-    confine = parser.add_argument_group(
-        "sandbox",
-        "Each kernel runs in a bubblewrap sandbox (Linux) with these limits; see TEACHING.md, Safety.",
-    )
-    defaults = Limits()
-    confine.add_argument(
-        "--no-sandbox", action="store_true",
-        help="run student code unconfined, with your own rights (only for notebooks you trust, or "
-             "inside a disposable container)",
-    )
-    confine.add_argument(
-        "--memory", type=_size, default=defaults.memory, metavar="SIZE",
-        help="address space of each kernel process, e.g. 4G or 512M (default: 4G)",
-    )
-    confine.add_argument(
-        "--disk", type=_size, default=defaults.disk, metavar="SIZE",
-        help="size of the kernel's private home and of its /tmp, and largest file it may write "
-             "(default: 512M)",
-    )
-    confine.add_argument(
-        "--cpu-time", type=_positive_int, default=defaults.cpu_seconds, metavar="S",
-        help="CPU seconds each kernel process may use before it is killed (default: %(default)s)",
-    )
-    confine.add_argument(
-        "--processes", type=_positive_int, default=defaults.processes, metavar="N",
-        help="processes and threads a kernel may run at once (default: %(default)s)",
-    )
+    sandbox.add_arguments(parser)
     return parser
 
 
@@ -1458,13 +1418,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_writable(out, "--out")
         feedback_dir = Path(args.feedback) if args.feedback else out.absolute().parent / "feedback"
         _check_writable(feedback_dir, "--feedback", folder=True)
-        limits = None
-        if not args.no_sandbox:
+        limits = sandbox.limits_from(args)
+        if limits is not None:
             problem = sandbox.sandbox_problem(os.path.join(_PACKAGE_PARENT, "course_utils"), _sandbox_env())
             if problem is not None:
                 raise UsageError(f"student code cannot be sandboxed here: {problem}")
-            limits = Limits(memory=args.memory, cpu_seconds=args.cpu_time, processes=args.processes,
-                            file_size=args.disk, disk=args.disk)
     except UsageError as exc:
         parser.error(str(exc))
 

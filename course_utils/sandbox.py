@@ -39,6 +39,7 @@ the limit holds and the kernel can read only what every user may read.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import secrets
 import shutil
@@ -55,9 +56,12 @@ __all__ = [
     "HOME",
     "SOCKETS",
     "Limits",
+    "add_arguments",
     "find_bwrap",
     "host_path",
     "kernel_command",
+    "limits_from",
+    "parse_size",
     "put_file",
     "python_dirs",
     "sandbox_pid",
@@ -115,6 +119,76 @@ class Limits:
     processes: int = 256
     file_size: int = 256 * MiB
     disk: int = 512 * MiB
+
+
+def parse_size(text: str) -> int:
+    """A size in bytes from text such as ``4G``, ``512M`` or ``1.5G`` (binary units, at least 1M).
+
+    Examples
+    --------
+    >>> parse_size("4G"), parse_size("512MB"), parse_size("1048576")
+    (4294967296, 536870912, 1048576)
+    """
+    units = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    number, unit = text.strip().upper().removesuffix("B") or "0", 1
+    if number[-1:] in units:
+        number, unit = number[:-1], units[number[-1]]
+    try:
+        value = float(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size such as 4G or 512M, got {text!r}") from None
+    if not math.isfinite(value) or value < MiB:
+        raise argparse.ArgumentTypeError(f"expected a size of at least 1M, got {text!r}")
+    return int(value)
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the grader's sandbox options (``--no-sandbox`` and the limits) to ``parser``."""
+    group = parser.add_argument_group(
+        "sandbox",
+        "Each kernel runs in a bubblewrap sandbox (Linux) with these limits; see TEACHING.md, Safety.",
+    )
+    defaults = Limits()
+    group.add_argument(
+        "--no-sandbox", action="store_true",
+        help="run student code unconfined, with your own rights (only for notebooks you trust, or "
+             "inside a disposable container)",
+    )
+    group.add_argument(
+        "--memory", type=parse_size, default=defaults.memory, metavar="SIZE",
+        help="address space of each kernel process, e.g. 4G or 512M (default: 4G)",
+    )
+    group.add_argument(
+        "--disk", type=parse_size, default=defaults.disk, metavar="SIZE",
+        help="size of the kernel's private home and of its /tmp, and largest file it may write "
+             "(default: 512M)",
+    )
+    group.add_argument(
+        "--cpu-time", type=_whole, default=defaults.cpu_seconds, metavar="S",
+        help="CPU seconds each kernel process may use before it is killed (default: %(default)s)",
+    )
+    group.add_argument(
+        "--processes", type=_whole, default=defaults.processes, metavar="N",
+        help="processes and threads a kernel may run at once (default: %(default)s)",
+    )
+
+
+def limits_from(args: argparse.Namespace) -> Limits | None:
+    """The :class:`Limits` the options of :func:`add_arguments` ask for; None for ``--no-sandbox``."""
+    if args.no_sandbox:
+        return None
+    return Limits(memory=args.memory, cpu_seconds=args.cpu_time, processes=args.processes,
+                  file_size=args.disk, disk=args.disk)
 
 
 def find_bwrap() -> str | None:
