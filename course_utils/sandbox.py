@@ -142,6 +142,15 @@ def parse_size(text: str) -> int:
     return int(value)
 
 
+def _memory(text: str) -> int:
+    value = parse_size(text)
+    if value < GiB:
+        raise argparse.ArgumentTypeError(
+            f"expected at least 1G: a kernel with NumPy and the checkers needs about 1 GB, got {text!r}"
+        )
+    return value
+
+
 def _whole(text: str) -> int:
     try:
         value = int(text)
@@ -165,8 +174,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
              "inside a disposable container)",
     )
     group.add_argument(
-        "--memory", type=parse_size, default=defaults.memory, metavar="SIZE",
-        help="address space of each kernel process, e.g. 4G or 512M (default: 4G)",
+        "--memory", type=_memory, default=defaults.memory, metavar="SIZE",
+        help="address space of each kernel process, at least 1G, e.g. 2G (default: 4G)",
     )
     group.add_argument(
         "--disk", type=parse_size, default=defaults.disk, metavar="SIZE",
@@ -303,6 +312,11 @@ def _environment(env: dict[str, str]) -> list[str]:
         "LANG": "C.UTF-8",
         "USER": "student",
         "LOGNAME": "student",
+        # one BLAS thread per kernel: -j kernels share the cores, and every thread counts
+        # against the process limit and reserves address space (many-core machines)
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
         "IPYTHONDIR": f"{HOME}/.ipython",
         "MPLCONFIGDIR": f"{HOME}/.config/matplotlib",
     }
