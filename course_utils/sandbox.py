@@ -4,10 +4,10 @@ The class grader (:mod:`course_utils.grade`) starts every submission's kernel th
 :func:`kernel_command`, which wraps the kernel's command line in `bubblewrap`_ (``bwrap``,
 Debian/Ubuntu package ``bubblewrap``). Inside, the kernel has
 
-* its own user, PID, network, IPC and UTS namespaces: it sees only its own processes,
-  has no network at all (not even 127.0.0.1 of the host), and dies with everything it
-  started when the grader stops it (the namespace's first process is killed with the
-  grader's worker, and the kernel then takes every process of the namespace with it);
+* its own PID, network, IPC and UTS namespaces (and user namespace, but see below): it
+  sees only its own processes, has no network at all (not even 127.0.0.1 of the host),
+  and dies with everything it started when the grader stops it (the namespace's first
+  process is killed with ``bwrap``, and takes every process of the namespace with it);
 * a read-only view of the system (``/usr``, the ``/lib*`` and ``/bin`` links, a few
   files of ``/etc``) and of the Python it runs on (its prefixes and site-packages);
 * the course package read-only at the path it is imported from, and nothing else of the
@@ -16,7 +16,8 @@ Debian/Ubuntu package ``bubblewrap``). Inside, the kernel has
   memory (tmpfs); the grader puts a copy of the submission in the home, and nothing else;
 * its connection file, read-only, and a small tmpfs for its ZeroMQ ``ipc`` sockets; no TCP
   port is opened, and no folder of the grader's is shown at all;
-* an environment of a few variables (no variable of the teacher's is passed on).
+* an environment of a few variables (no variable of the teacher's is passed on), with one
+  BLAS thread.
 
 The grader reaches into the sandbox through ``/proc/PID/root`` of the sandbox's first
 process (:func:`host_path`): to connect to the sockets and to put the submission's copy
