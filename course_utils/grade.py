@@ -609,8 +609,8 @@ async def _launch_kernel(ipython_root: str, cwd: str, limits: Limits | None = No
     Each kernel gets its own empty folder under ``ipython_root``: unconfined, it is the
     kernel's ``IPYTHONDIR``, so no notebook can plant an IPython start-up file that would
     run in the kernels graded after it; sandboxed (``limits`` given), it holds only the
-    connection file, and ``km.sandbox_pid`` is the sandbox's first process: the client
-    reaches the kernel's sockets through its ``/proc/PID/root``.
+    connection file, and ``km.sandbox_pid`` is the sandbox's first process, through whose
+    ``/proc/PID/root`` :func:`_connect_kernel` reaches the kernel's sockets (:func:`_pin`).
     """
     own_dir = tempfile.mkdtemp(prefix="kernel-", dir=ipython_root)
     if limits is None:
@@ -619,21 +619,39 @@ async def _launch_kernel(ipython_root: str, cwd: str, limits: Limits | None = No
     else:
         km = grader_kernel_manager(own_dir, limits, sandbox.sandbox_uid())
         kw = {"env": {"PATH": os.environ.get("PATH", os.defpath)}, "cwd": own_dir}
-    km.sandbox_pid = None
+    km.sandbox_pid, km.grader_dir = None, own_dir
     await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
     if limits is not None:
         km.sandbox_pid = await asyncio.to_thread(sandbox.sandbox_pid, km.provisioner.pid)
         if km.sandbox_pid is None:
             await km.shutdown_kernel(now=True)
             raise RuntimeError("the sandbox did not start")
-        km.ip = sandbox.host_path(km.sandbox_pid, sandbox.SOCKETS)
-        km._close_control_socket()  # opened by start_kernel at the path seen inside
-        km._connect_control_socket()
     return km
+
+
+def _pin(km: Any) -> None:
+    """Connect to a sandboxed kernel's sockets only through descriptors (see ``pin_sockets``)."""
+    ports = [km.shell_port, km.iopub_port, km.stdin_port, km.hb_port, km.control_port]
+    km.ip, km.sandbox_fds = sandbox.pin_sockets(km.sandbox_pid, ports, os.path.join(km.grader_dir, "sockets"))
+    km._close_control_socket()  # opened by start_kernel at the path seen inside
+    km._connect_control_socket()
+
+
+def _unpin(km: Any) -> None:
+    """Release what :func:`_pin` holds, once the kernel is stopped."""
+    if getattr(km, "sandbox_fds", None):
+        sandbox.unpin_sockets(km.ip, km.sandbox_fds)
+        km.sandbox_fds = []
 
 
 async def _connect_kernel(km: Any) -> tuple[Any, Any]:
     """Connect a client to a launched kernel and wait until it answers; return ``(km, kc)``."""
+    if km.sandbox_pid is not None:
+        try:
+            await asyncio.to_thread(_pin, km)
+        except BaseException:
+            await km.shutdown_kernel(now=True)
+            raise
     kc = km.client()
     kc.start_channels()
     try:
@@ -641,6 +659,7 @@ async def _connect_kernel(km: Any) -> tuple[Any, Any]:
     except BaseException:
         kc.stop_channels()
         await km.shutdown_kernel(now=True)
+        _unpin(km)
         raise
     kc.allow_stdin = False
     return km, kc
@@ -869,6 +888,7 @@ async def _grade_in_kernel(
         problem = problem or f"the notebook could not be run: {type(exc).__name__}: {exc}"
     finally:
         _kill_group(kernel_pid)
+        _unpin(km)
         try:
             out_path.unlink()
         except OSError:
@@ -935,6 +955,7 @@ async def _serve(
         else:
             kc.stop_channels()
             await km.shutdown_kernel(now=True)
+            _unpin(km)
 
 
 def _worker_main() -> None:

@@ -20,8 +20,9 @@ Debian/Ubuntu package ``bubblewrap``). Inside, the kernel has
   BLAS thread.
 
 The grader reaches into the sandbox through ``/proc/PID/root`` of the sandbox's first
-process (:func:`host_path`): to connect to the sockets and to put the submission's copy
-in the home before any of the submission's code runs (:func:`put_file`).
+process (:func:`host_path`): to put the submission's copy in the home before any of the
+submission's code runs (:func:`put_file`), and to open the kernel's sockets once they are
+bound, keeping descriptors to them (:func:`pin_sockets`).
 
 Resource limits are set inside the sandbox, just before the kernel starts, by this
 module run as a program (``python -m course_utils.sandbox --memory N ... -- COMMAND``):
@@ -45,6 +46,7 @@ import os
 import secrets
 import shutil
 import site
+import stat
 import subprocess
 import sys
 import time
@@ -63,11 +65,13 @@ __all__ = [
     "kernel_command",
     "limits_from",
     "parse_size",
+    "pin_sockets",
     "put_file",
     "python_dirs",
     "sandbox_pid",
     "sandbox_problem",
     "sandbox_uid",
+    "unpin_sockets",
 ]
 
 UID_RANGE = (2**30, 2**31 - 2)
@@ -493,6 +497,73 @@ def _children(pid: int) -> list[int]:
 def host_path(pid: int, inside: str) -> str:
     """The path through which the grader reaches ``inside`` (an absolute path in the sandbox)."""
     return f"/proc/{pid}/root{inside}"
+
+
+def pin_sockets(pid: int, ports: Sequence[int], folder: str, wait: float = 60.0) -> tuple[str, list[int]]:
+    """Reach the kernel's sockets through descriptors, so that a kernel cannot redirect them.
+
+    Waits until the sandbox of ``pid`` holds a socket ``SOCKETS-PORT`` for each port, opens
+    each (``O_PATH``, never following a link) and makes ``folder``, private, holding links
+    ``ipc-PORT`` to those descriptors. Connecting through them reaches the very sockets the
+    kernel bound at start, before any code of a submission ran: were the kernel to replace
+    a socket by a link to some socket of the host, the grader's reconnections would not
+    follow it.
+
+    Parameters
+    ----------
+    pid : int
+        The sandbox's first process (:func:`sandbox_pid`).
+    ports : sequence of int
+        The ``ipc`` "ports" of the connection file.
+    folder : str
+        A new folder of the grader's for the links.
+    wait : float
+        Seconds to wait for the kernel to bind them.
+
+    Returns
+    -------
+    ip : str
+        The ``ip`` to connect to (``ip-PORT`` are the links); relative to the working
+        directory when that is shorter, as a socket's path has at most 107 bytes.
+    fds : list of int
+        The descriptors, to close with :func:`unpin_sockets` when the kernel is gone.
+    """
+    deadline = time.monotonic() + wait
+    fds: list[int] = []
+    os.mkdir(folder, 0o700)
+    ip = min(os.path.join(folder, "ipc"), os.path.relpath(os.path.join(folder, "ipc")), key=len)
+    try:
+        for port in ports:
+            path = host_path(pid, f"{SOCKETS}-{port}")
+            while True:
+                try:
+                    fd = os.open(path, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC)
+                except FileNotFoundError:
+                    fd = -1
+                if fd >= 0 and stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    break
+                if fd >= 0:
+                    os.close(fd)
+                    raise OSError(f"{SOCKETS}-{port} in the sandbox is not a socket")
+                if time.monotonic() > deadline or not os.path.exists(f"/proc/{pid}"):
+                    raise OSError(f"the kernel did not open {SOCKETS}-{port}")
+                time.sleep(0.01)
+            fds.append(fd)
+            os.symlink(f"/proc/{os.getpid()}/fd/{fd}", os.path.join(folder, f"ipc-{port}"))
+    except BaseException:
+        unpin_sockets(ip, fds)
+        raise
+    return ip, fds
+
+
+def unpin_sockets(ip: str, fds: Sequence[int]) -> None:
+    """Close the descriptors of :func:`pin_sockets` and remove its folder of links."""
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    shutil.rmtree(os.path.dirname(ip), ignore_errors=True)
 
 
 def put_file(pid: int, source: str, inside: str, uid: int | None = None) -> None:

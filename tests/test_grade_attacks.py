@@ -57,6 +57,7 @@ SYSTEM_ATTACKS = [
     "fill-disk",
     "fork-bomb",
     "network",
+    "redirect-grader-sockets",
 ]
 JUDGE_ATTACKS = [
     "patch-isclose-and-abs",
@@ -71,6 +72,8 @@ CONTROLS = {  # lesson -> (honest right, honest wrong with the same answers as t
     "02": (ROOT / "solutions" / "02-sigmoid-tanh-saturation.ipynb",
            ATTACKS / "controls" / "lesson02-naive-sigmoid.ipynb"),
 }
+UNIX_LISTENER = "/tmp/course-utils-attack-listener.sock"
+"""The socket ``redirect-grader-sockets.ipynb`` tries to make the grader connect to."""
 GROUP = 2
 """Attacks per group: right control, the attacks, wrong control (sorted in that order)."""
 
@@ -173,10 +176,15 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     }
     sentinel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", "attack-sentinel"])
     server = socket.create_server(("127.0.0.1", 0))
+    if os.path.exists(UNIX_LISTENER):
+        os.unlink(UNIX_LISTENER)
+    unix_server = socket.socket(socket.AF_UNIX)
+    unix_server.bind(UNIX_LISTENER)
+    unix_server.listen()
     connections: list[bytes] = []
     stop = threading.Event()
-    listener = threading.Thread(target=count_connections, args=(server, connections, stop), daemon=True)
-    listener.start()
+    for listening in (server, unix_server):
+        threading.Thread(target=count_connections, args=(listening, connections, stop), daemon=True).start()
     marker = str(run_tmp)
     env = dict(os.environ, TMPDIR=marker, ATTACK_RUN=marker)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH", ""), marker) if p)
@@ -201,6 +209,8 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     finally:
         stop.set()
         server.close()
+        unix_server.close()
+        os.unlink(UNIX_LISTENER)
         sentinel.kill()
         sentinel.wait()
     after = {
@@ -287,7 +297,7 @@ def test_no_process_of_the_run_is_left(attacked: SimpleNamespace) -> None:
 
 @sandbox_only
 def test_nothing_outside_the_sandbox_was_reached(attacked: SimpleNamespace) -> None:
-    """Is the sentinel process alive, and did nobody connect to the TCP port listening on 127.0.0.1?"""
+    """Is the sentinel process alive, and did nobody connect to the TCP port or the Unix socket listening?"""
     assert attacked.sentinel_alive
     assert attacked.connections == []
 
