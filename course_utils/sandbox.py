@@ -391,8 +391,9 @@ def kernel_command(
 def sandbox_problem(package_dir: str | None = None, env: dict[str, str] | None = None) -> str | None:
     """Why kernels cannot be sandboxed here, or None when they can.
 
-    Tries it: runs this Python in a sandbox built as for a kernel and checks that it
-    starts and sees the course package (about 0.1 s).
+    Tries it: starts a sandbox built as for a kernel, whose launcher (this module, run by
+    this Python) sets the limits and runs ``cat``, reaches into it through
+    ``/proc/PID/root`` as the grader does, then ends it (about 0.1 s).
 
     Parameters
     ----------
@@ -430,24 +431,50 @@ def sandbox_problem(package_dir: str | None = None, env: dict[str, str] | None =
         with open(connection_file, "w", encoding="utf-8"):
             pass
         command = kernel_command(
-            [sys.executable, "-V"],
+            [os.path.realpath(shutil.which("cat") or "/bin/cat")],
             package_dir=package_dir, connection_file=connection_file,
             limits=Limits(), uid=sandbox_uid(), env=env, bwrap=bwrap,
         )
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=60)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            failure = str(exc)
-        else:
-            if done.returncode == 0:
-                return None
-            failure = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        failure = _trial(command)
+    if failure is None:
+        return None
     return (
         f"bubblewrap is installed but a trial sandbox failed ({failure[:200]}); this system may "
         "not allow unprivileged user namespaces (e.g. sysctl kernel.unprivileged_userns_clone=0 "
         "or an AppArmor restriction). Fix that, grade in a Linux container (see TEACHING.md, "
         "Safety), or pass --no-sandbox to run student code with your own rights"
     )
+
+
+def _trial(command: list[str]) -> str | None:
+    """Run ``command`` (a sandboxed ``cat``), reach its home as the grader will, end it."""
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
+        return str(exc)
+    reached: str | None = "the sandbox did not start"
+    try:
+        child = sandbox_pid(proc.pid)
+        deadline = time.monotonic() + 10
+        while child is not None and proc.poll() is None and time.monotonic() < deadline:
+            try:
+                os.stat(host_path(child, HOME))
+                reached = None
+                break
+            except FileNotFoundError:  # bwrap is still building the file system
+                time.sleep(0.01)
+            except OSError as exc:
+                reached = f"the grader cannot reach into the sandbox through /proc/PID/root: {exc}"
+                break
+        _, errors = proc.communicate(input="", timeout=60)  # end of input: cat exits
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return "the trial sandbox did not end"
+    if proc.returncode != 0:
+        return (errors.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
+    return reached
 
 
 def sandbox_pid(bwrap_pid: int, wait: float = 10.0) -> int | None:
@@ -464,7 +491,7 @@ def sandbox_pid(bwrap_pid: int, wait: float = 10.0) -> int | None:
         Seconds to wait for ``bwrap`` to start its child.
     """
     deadline = time.monotonic() + wait
-    while os.path.exists(f"/proc/{bwrap_pid}"):
+    while _running(bwrap_pid):
         children = _children(bwrap_pid)
         if children:
             return children[0]
@@ -472,6 +499,15 @@ def sandbox_pid(bwrap_pid: int, wait: float = 10.0) -> int | None:
             break
         time.sleep(0.005)
     return None
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` exists and has not ended (a zombie has)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
 
 
 def _children(pid: int) -> list[int]:
