@@ -14,11 +14,12 @@ How a submission is run
   ~1 s import of nbclient once) and hands them one submission at a time. Every submission
   gets a fresh IPython kernel running the grader's own Python (``sys.executable -m
   ipykernel_launcher``, never a kernelspec named in the notebook or installed by the
-  user). Kernel start-up dominates the cost of a submission, so each worker starts the
-  next kernel while the current notebook runs; that kernel has run no code when its
-  submission begins, and the first injected cell moves it into the notebook's folder (the
-  working directory). The kernel's stdout/stderr go to ``/dev/null`` and cell outputs are
-  dropped as they arrive, so a notebook printing gigabytes costs time, not memory.
+  user), in its own sandbox (below). Kernel start-up dominates the cost of a submission,
+  so each worker starts the next kernel while the current notebook runs; that kernel has
+  run no code when its submission begins: the worker then copies the notebook into the
+  kernel's private home, and the first injected cell makes that the working directory.
+  The kernel's stdout/stderr go to ``/dev/null`` and cell outputs are dropped as they
+  arrive, so a notebook printing gigabytes costs time, not memory.
 * **Watchdog.** The main process watches each worker: a worker that crashes (even one
   killed by the notebook), or a submission that runs past its wall-clock cap
   (``--submission-timeout``, by default generous: twice the cell timeout for every cell
@@ -60,14 +61,38 @@ itself: the notebook is run again in a fresh kernel without that cell (at most
 :data:`MAX_RERUNS` times) and graded from that run; the feedback names the cell.
 
 Every failure is closed: a checker that cannot be reached, raises or is interrupted gives
-``"error"`` with 0 points. The threat model is a student editing cells, not one attacking
-the grading machine: a notebook can still run arbitrary code (delete files, patch NumPy,
-search the process memory for the grader's closure). Grade untrusted submissions inside a
-container or JupyterHub when that matters.
+``"error"`` with 0 points.
+
+The sandbox: what a submission can and cannot do
+------------------------------------------------
+A submission is arbitrary code from someone who may want points or want to hurt others:
+it may patch any module, walk frames and ``gc``, read and write whatever it can see,
+signal whatever process it can see, open sockets, fork daemons and exhaust memory, disk
+and processes. On Linux every kernel therefore runs in a bubblewrap sandbox
+(:mod:`course_utils.sandbox`): its own PID, network, IPC and UTS namespaces (no other
+kernel, no grader process, no network); the system and the Python read-only; of the
+course's checkout only ``course_utils/``, read-only (no ``solutions/``, ``tests/`` or
+``.git``); a private home with a copy of its own notebook and a private ``/tmp``, both
+size-limited tmpfs (no class folder, no other submission, no gradebook, no file of the
+grader's); ZeroMQ ``ipc`` sockets inside it, reached by the grader through
+``/proc/PID/root``; limits on memory, CPU time, processes and file size (``--memory``,
+``--cpu-time``, ``--processes``, ``--disk``); none of the teacher's environment. Killing
+the sandbox's first process ends every process the submission started. A grader run as
+root starts ``bwrap`` without a user namespace and the kernel drops root for an unused
+user id, as root is exempt from the process limit.
+
+So a submission cannot change another submission's grade, the gradebook, the feedback,
+the grader's files or the teacher's machine, and leaves no process behind. Within its own
+kernel it can still do anything, so its verdicts are only as trustworthy as the judge
+that reads what its kernel reports; and it can use its share of the machine up to its
+limits. Where no sandbox works (macOS, Windows, no bubblewrap, no user namespaces; tried
+once per run by :func:`course_utils.sandbox.sandbox_problem`) the command stops before
+grading anything, unless ``--no-sandbox`` is given: then student code runs with the
+teacher's rights, and every protection of this section is gone.
 
 Exit status: 0 whatever the submissions did; 2 for a usage error (no notebooks found, a
-bad ``-j`` or ``--timeout``, an unknown ``--lesson``, an unwritable ``--out``); 1 if the
-grader's own checkers cannot be imported.
+bad ``-j`` or ``--timeout``, an unknown ``--lesson``, an unwritable ``--out``, no sandbox
+without ``--no-sandbox``); 1 if the grader's own checkers cannot be imported.
 """
 
 from __future__ import annotations
@@ -87,10 +112,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course_utils import sandbox
 from course_utils.exports import LAYOUTS, validate_wide_options, write_feedback_html, write_wide_csv
 from course_utils.gradebook import (
     NO_EXERCISE,
@@ -101,6 +127,7 @@ from course_utils.gradebook import (
     write_csv,
     write_feedback,
 )
+from course_utils.sandbox import Limits
 from course_utils.shards import merge_gradebooks, parse_shard, shard
 
 __all__ = [
@@ -402,6 +429,15 @@ def _kernel_env(ipython_dir: str) -> dict[str, str]:
     return env
 
 
+def _sandbox_env() -> dict[str, str]:
+    """The variables a sandboxed kernel gets besides those :mod:`course_utils.sandbox` sets."""
+    path = [_PACKAGE_PARENT, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    env = {"PYTHONPATH": os.pathsep.join(p for p in path if p), "MPLBACKEND": "Agg",
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    env.update({k: v for k, v in os.environ.items() if k.startswith("LC_") or k == "LANG"})
+    return env
+
+
 def _kill_group(pid: int | None) -> None:
     """Kill a process and, on POSIX, the process group (session) it leads."""
     if not pid:
@@ -415,11 +451,27 @@ def _kill_group(pid: int | None) -> None:
         pass
 
 
-def grader_kernel_manager() -> Any:
+def grader_kernel_manager(
+    kernel_dir: str | None = None, limits: Limits | None = None, uid: int | None = None
+) -> Any:
     """A kernel manager whose kernel runs this very Python, whatever kernelspecs are installed.
 
     The kernel is ``sys.executable -m ipykernel_launcher`` with an in-memory history, so a
     submission never depends on (or is broken by) a user's stale ``python3`` kernelspec.
+
+    Parameters
+    ----------
+    kernel_dir : str, optional
+        With ``limits``: a new empty folder for this kernel's connection file. The kernel
+        then runs in a sandbox (:func:`course_utils.sandbox.kernel_command`) and talks
+        over ZeroMQ ``ipc`` sockets inside it, which :func:`_launch_kernel` makes
+        reachable; interrupts are sent as messages (a signal cannot cross the PID
+        namespace).
+    limits : course_utils.sandbox.Limits, optional
+        The sandbox's resource limits; None runs the kernel unconfined.
+    uid : int, optional
+        The user id a sandbox of a grader run as root runs as
+        (:func:`course_utils.sandbox.sandbox_uid`).
 
     Returns
     -------
@@ -428,36 +480,86 @@ def grader_kernel_manager() -> Any:
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+            "--HistoryManager.hist_file=:memory:"]
+    options: dict[str, Any] = {}
+    interrupt_mode = "signal"
+    if kernel_dir is not None and limits is not None:
+        connection_file = os.path.join(kernel_dir, "kernel.json")
+        argv[argv.index("{connection_file}")] = sandbox.CONNECTION_FILE
+        argv = sandbox.kernel_command(
+            argv, package_dir=os.path.join(_PACKAGE_PARENT, "course_utils"),
+            connection_file=connection_file, limits=limits, uid=uid, env=_sandbox_env(),
+        )
+        options = {"transport": "ipc", "ip": sandbox.SOCKETS, "connection_file": connection_file}
+        interrupt_mode = "message"
+
     class GraderSpecs(KernelSpecManager):
         def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
             return KernelSpec(
-                argv=[
-                    sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                    "--HistoryManager.hist_file=:memory:",
-                ],
+                argv=argv,
                 display_name="course_utils grader (the grader's own Python)",
                 language="python",
+                interrupt_mode=interrupt_mode,
             )
 
-    return AsyncKernelManager(kernel_name=_KERNEL_NAME, kernel_spec_manager=GraderSpecs())
+    km = AsyncKernelManager(kernel_name=_KERNEL_NAME, kernel_spec_manager=GraderSpecs(), **options)
+    km.sandbox_uid = uid
+    if uid is not None:  # written now (start_kernel keeps it), readable by the sandbox's user only
+        km.write_connection_file()
+        os.chown(km.connection_file, uid, uid)
+    return km
 
 
-async def _launch_kernel(ipython_root: str, cwd: str) -> Any:
+async def _launch_kernel(ipython_root: str, cwd: str, limits: Limits | None = None) -> Any:
     """Launch a fresh grader kernel process; return its manager (the kernel is still booting).
 
-    Each kernel gets its own empty ``IPYTHONDIR`` under ``ipython_root``, so no notebook can
-    plant an IPython start-up file that would run in the kernels graded after it.
+    Each kernel gets its own empty folder under ``ipython_root``: unconfined, it is the
+    kernel's ``IPYTHONDIR``, so no notebook can plant an IPython start-up file that would
+    run in the kernels graded after it; sandboxed (``limits`` given), it holds only the
+    connection file, and ``km.sandbox_pid`` is the sandbox's first process, through whose
+    ``/proc/PID/root`` :func:`_connect_kernel` reaches the kernel's sockets (:func:`_pin`).
     """
-    km = grader_kernel_manager()
-    ipython_dir = tempfile.mkdtemp(prefix="kernel-", dir=ipython_root)
-    await km.start_kernel(
-        env=_kernel_env(ipython_dir), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    own_dir = tempfile.mkdtemp(prefix="kernel-", dir=ipython_root)
+    if limits is None:
+        km = grader_kernel_manager()
+        kw: dict[str, Any] = {"env": _kernel_env(own_dir), "cwd": cwd}
+    else:
+        km = grader_kernel_manager(own_dir, limits, sandbox.sandbox_uid())
+        kw = {"env": {"PATH": os.environ.get("PATH", os.defpath)}, "cwd": own_dir}
+    km.sandbox_pid, km.grader_dir = None, own_dir
+    await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    if limits is not None:
+        km.sandbox_pid = await asyncio.to_thread(sandbox.sandbox_pid, km.provisioner.pid)
+        if km.sandbox_pid is None:
+            await km.shutdown_kernel(now=True)
+            raise RuntimeError("the sandbox did not start")
     return km
+
+
+def _pin(km: Any) -> None:
+    """Connect to a sandboxed kernel's sockets only through descriptors (see ``pin_sockets``)."""
+    ports = [km.shell_port, km.iopub_port, km.stdin_port, km.hb_port, km.control_port]
+    km.ip, km.sandbox_fds = sandbox.pin_sockets(km.sandbox_pid, ports, os.path.join(km.grader_dir, "sockets"))
+    km._close_control_socket()  # opened by start_kernel at the path seen inside
+    km._connect_control_socket()
+
+
+def _unpin(km: Any) -> None:
+    """Release what :func:`_pin` holds, once the kernel is stopped."""
+    if getattr(km, "sandbox_fds", None):
+        sandbox.unpin_sockets(km.ip, km.sandbox_fds)
+        km.sandbox_fds = []
 
 
 async def _connect_kernel(km: Any) -> tuple[Any, Any]:
     """Connect a client to a launched kernel and wait until it answers; return ``(km, kc)``."""
+    if km.sandbox_pid is not None:
+        try:
+            await asyncio.to_thread(_pin, km)
+        except BaseException:
+            await km.shutdown_kernel(now=True)
+            raise
     kc = km.client()
     kc.start_channels()
     try:
@@ -465,14 +567,62 @@ async def _connect_kernel(km: Any) -> tuple[Any, Any]:
     except BaseException:
         kc.stop_channels()
         await km.shutdown_kernel(now=True)
+        _unpin(km)
         raise
     kc.allow_stdin = False
     return km, kc
 
 
-async def _start_kernel(ipython_root: str, cwd: str) -> tuple[Any, Any]:
+async def _start_kernel(ipython_root: str, cwd: str, limits: Limits | None = None) -> tuple[Any, Any]:
     """Start a fresh grader kernel and a client connected to it; return ``(km, kc)``."""
-    return await _connect_kernel(await _launch_kernel(ipython_root, cwd))
+    return await _connect_kernel(await _launch_kernel(ipython_root, cwd, limits))
+
+
+class _Channel:
+    """The folder where the grader and the kernel's probe exchange requests and replies.
+
+    For a sandboxed kernel it is a fresh folder in the sandbox's own ``/tmp``, made before
+    any code of the submission runs and given to the kernel's user; the grader keeps an open
+    descriptor on it and does all its file work relative to that descriptor, never through
+    a path the kernel could later turn into a link. Unconfined, it is a private temporary
+    folder of the grader's.
+
+    Attributes
+    ----------
+    inside : str
+        The folder's path as the kernel sees it.
+    fd : int
+        The grader's descriptor on it.
+    """
+
+    def __init__(self, inside: str, fd: int, own: str | None) -> None:
+        self.inside, self.fd, self._own = inside, fd, own
+
+    @classmethod
+    def open(cls, km: Any, work: Path) -> _Channel:
+        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+        if km.sandbox_pid is None:
+            folder = tempfile.mkdtemp(prefix="channel-", dir=work)
+            return cls(folder, os.open(folder, flags), folder)
+        inside = f"/tmp/.course-utils-probe-{secrets.token_hex(8)}"
+        host = sandbox.host_path(km.sandbox_pid, inside)
+        os.mkdir(host, 0o700)
+        fd = os.open(host, flags)
+        if km.sandbox_uid is not None:
+            os.fchown(fd, km.sandbox_uid, km.sandbox_uid)
+        return cls(inside, fd, None)
+
+    def remove(self, names: Sequence[str]) -> None:
+        for name in names:
+            try:
+                os.unlink(name, dir_fd=self.fd)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        os.close(self.fd)
+        if self._own is not None:
+            shutil.rmtree(self._own, ignore_errors=True)
 
 
 def _code_cell_label(number: int, source: str) -> str:
@@ -578,7 +728,8 @@ async def _grade_in_kernel(
     ----------
     job : dict
         ``path``, ``lesson``, ``exercises`` (list of ``[id, max_points]``), ``timeout``,
-        ``seed``, ``work_dir`` and ``ipython_dir``.
+        ``seed``, ``work_dir``, ``ipython_dir`` and ``sandbox`` (the fields of :class:`Limits`,
+        or None for an unconfined kernel).
     send : callable
         Reports events to the main process.
     kernel : (km, kc), optional
@@ -614,6 +765,7 @@ async def _grade_in_kernel(
     ]
     notebook_code = "\n\n".join(str(cell.get("source", "")) for _, _, cell in code_cells)
     folder = str(path.parent)
+    limits = Limits(**job["sandbox"]) if job.get("sandbox") else None
     exercises = [ex for ex, _ in job["exercises"]]
     skipped: set[int] = set()
     work = Path(job["work_dir"])
@@ -626,21 +778,24 @@ async def _grade_in_kernel(
             kernel[1].stop_channels()
             kernel = None
         try:
-            km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder)
+            km, kc = kernel if kernel is not None else await _start_kernel(job["ipython_dir"], folder, limits)
+            if km.sandbox_pid is not None:  # before any code of the submission runs
+                sandbox.put_file(km.sandbox_pid, str(path), f"{sandbox.HOME}/{path.name}", km.sandbox_uid)
         except Exception as exc:  # noqa: BLE001
             done(f"The kernel did not start: {type(exc).__name__}: {exc}")
             return
         kernel = None
         nb.cells = [*cells]
         run = _Run(nb, km, kc, timeout, folder)
-        channel = Path(tempfile.mkdtemp(prefix="channel-", dir=work))
+        channel = _Channel.open(km, work)
+        cwd = folder if km.sandbox_pid is None else sandbox.HOME
         entry = f"_course_utils_probe_{secrets.token_hex(8)}"
         kernel_pid = getattr(getattr(km, "provisioner", None), "pid", None)
         send({"event": "kernel", "pid": kernel_pid})
         try:
             async with run.client.async_setup_kernel(cleanup_kc=True):
                 try:
-                    setup = _install_cell(str(channel), folder, entry)
+                    setup = _install_cell(channel.inside, cwd, entry)
                     reply = await run.injected(setup, max(timeout, GRADER_SETUP_TIMEOUT))
                     if reply.get("status") == "error":
                         failure = f"{reply.get('ename')}: {reply.get('evalue')}"
@@ -694,7 +849,8 @@ async def _grade_in_kernel(
             problem = problem or f"The notebook could not be run: {type(exc).__name__}: {exc}"
         finally:
             _kill_group(kernel_pid)
-            shutil.rmtree(channel, ignore_errors=True)
+            _unpin(km)
+            channel.close()
         break
     done(problem)
 
@@ -703,7 +859,7 @@ async def _judge_all(
     run: _Run,
     entry: str,
     exercises: list[str],
-    channel: Path,
+    channel: _Channel,
     notebook_code: str,
     job: dict[str, Any],
     send: Callable[[dict[str, Any]], None],
@@ -722,11 +878,15 @@ async def _judge_all(
     def request(action: str, name: str, message: dict[str, Any] | None) -> dict[str, Any]:
         if gone:
             raise KernelGone(0.0, gone[0])
-        stem = channel / f"r{next(counter)}"
+        stem = f"r{next(counter)}"
         try:
-            if message is not None:
-                wire.write_message(stem.with_name(stem.name + ".in"), message)
-            source = _probe_cell(entry, action, stem.name, name)
+            if message is not None:  # readable by the kernel's user, in a folder only it can enter
+                try:
+                    wire.write_message(f"{stem}.in", message, dir_fd=channel.fd, mode=0o644)
+                except OSError as exc:  # e.g. the notebook filled its own disk
+                    gone.append(f"the grader could not pass arguments to your kernel ({exc.strerror or exc})")
+                    raise KernelGone(0.0, gone[0]) from None
+            source = _probe_cell(entry, action, stem, name)
             future = asyncio.run_coroutine_threadsafe(run.injected(source, call_timeout), loop)
             try:
                 reply = future.result()
@@ -741,15 +901,12 @@ async def _judge_all(
                 return {"error": f"the grader's probe failed in your kernel ({failure}); "
                                  "did a cell change builtins or course_utils?"}
             try:
-                return wire.read_message(stem.with_name(stem.name + ".out"))
-            except wire.WireError as exc:
+                return wire.read_message(f"{stem}.out", dir_fd=channel.fd)
+            except (wire.WireError, OSError) as exc:
                 return {"error": str(exc)}
         finally:
-            for suffix in (".in.json", ".in.npz", ".in.tmp", ".out.json", ".out.npz", ".out.tmp"):
-                try:
-                    (channel / (stem.name + suffix)).unlink()
-                except OSError:
-                    pass
+            channel.remove([f"{stem}{suffix}" for suffix in (".in.json", ".in.npz", ".in.tmp", ".out.json",
+                                                             ".out.npz", ".out.tmp")])
 
     for exercise in exercises:
         send({"event": "cell", "label": f"the check of `{exercise}`"})
@@ -773,7 +930,9 @@ async def _judge_all(
         send({"event": "result", **record})
 
 
-async def _serve(send: Callable[[dict[str, Any]], None], work_dir: str, ipython_dir: str) -> None:
+async def _serve(
+    send: Callable[[dict[str, Any]], None], work_dir: str, ipython_dir: str, limits: Limits | None = None
+) -> None:
     """Serve jobs read from stdin, keeping one fresh kernel started ahead of the next job.
 
     Kernel start-up dominates the time per submission, so while a notebook runs the next
@@ -790,14 +949,14 @@ async def _serve(send: Callable[[dict[str, Any]], None], work_dir: str, ipython_
         return await _connect_kernel(km)
 
     async def start() -> tuple[Any, Any]:
-        return await connect(await _launch_kernel(ipython_dir, work_dir))
+        return await connect(await _launch_kernel(ipython_dir, work_dir, limits))
 
     def prestart() -> asyncio.Future[tuple[Any, Any]]:
         return asyncio.ensure_future(start())
 
     # The first kernel boots (a separate process) while this process pays its own imports
     # and nbformat's validator set-up, once.
-    first = await _launch_kernel(ipython_dir, work_dir)
+    first = await _launch_kernel(ipython_dir, work_dir, limits)
     import nbclient  # noqa: F401
     import nbformat
 
@@ -830,6 +989,7 @@ async def _serve(send: Callable[[dict[str, Any]], None], work_dir: str, ipython_
         else:
             kc.stop_channels()
             await km.shutdown_kernel(now=True)
+            _unpin(km)
 
 
 def _worker_main() -> None:
@@ -837,7 +997,8 @@ def _worker_main() -> None:
 
     Events go to a private copy of the original stdout; file descriptor 1 itself is pointed
     at stderr, so nothing printed by libraries can corrupt the protocol. ``sys.argv[1:]``
-    is ``[work_dir, ipython_dir]``.
+    is ``[work_dir, ipython_dir, limits]``, ``limits`` being the JSON of the fields of
+    :class:`Limits`, or ``null`` for unconfined kernels.
     """
     import logging
 
@@ -854,8 +1015,8 @@ def _worker_main() -> None:
     logging.basicConfig(level=logging.CRITICAL)
     if sys.platform == "win32":  # pragma: no cover - pyzmq's asyncio needs a selector loop
         asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())  # type: ignore[attr-defined]
-    work_dir, ipython_dir = sys.argv[1], sys.argv[2]
-    asyncio.run(_serve(send, work_dir, ipython_dir))
+    work_dir, ipython_dir, limits = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    asyncio.run(_serve(send, work_dir, ipython_dir, Limits(**limits) if limits else None))
 
 
 # --------------------------------------------------------------------------------------------
@@ -875,7 +1036,7 @@ class _Outcome:
 class _Worker:
     """A worker process and the thread reading its events."""
 
-    def __init__(self, work_dir: Path, ipython_dir: Path, number: int) -> None:
+    def __init__(self, work_dir: Path, ipython_dir: Path, number: int, limits: Limits | None = None) -> None:
         self.work_dir = work_dir
         self.log_path = work_dir / f"worker-{number}.log"
         env = dict(os.environ)
@@ -890,7 +1051,7 @@ class _Worker:
             self.proc = subprocess.Popen(
                 [
                     sys.executable, "-c", "from course_utils.grade import _worker_main; _worker_main()",
-                    str(work_dir), str(ipython_dir),
+                    str(work_dir), str(ipython_dir), json.dumps(asdict(limits) if limits else None),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -1083,6 +1244,7 @@ def grade(
     submission_timeout: float | None = None,
     progress: Callable[[Submission, list[GradeRow]], None] | None = None,
     seed: int | None = None,
+    limits: Limits | None = None,
 ) -> list[GradeRow]:
     """Run and grade submissions with ``jobs`` parallel workers.
 
@@ -1101,6 +1263,10 @@ def grade(
         Called with each finished submission and its rows.
     seed : int, optional
         The teacher's seed for hidden test inputs (:func:`teacher_seed`); None: public inputs only.
+    limits : Limits, optional
+        Run each kernel in a sandbox with these limits (Linux with bubblewrap: check
+        :func:`course_utils.sandbox.sandbox_problem` first). None, the default here, runs
+        kernels unconfined; the command line passes ``Limits()`` unless ``--no-sandbox``.
 
     Returns
     -------
@@ -1139,7 +1305,7 @@ def grade(
                 except queue.Empty:
                     break
                 if worker is None:
-                    worker = _Worker(work_dir, ipython_dir, number)
+                    worker = _Worker(work_dir, ipython_dir, number, limits)
                     with lock:
                         workers.append(worker)
                 cap = submission_timeout or (
@@ -1153,6 +1319,7 @@ def grade(
                     "seed": seed,
                     "work_dir": str(work_dir),
                     "ipython_dir": str(ipython_dir),
+                    "sandbox": asdict(limits) if limits else None,
                 }
                 started = time.monotonic()
                 try:
@@ -1310,6 +1477,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--merge", nargs="+", metavar="CSV", default=None,
         help="join the shards' gradebooks into --out instead of grading",
     )
+    sandbox.add_arguments(parser)
     return parser
 
 
@@ -1404,6 +1572,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for option, value in extra_outputs.items():
             if value:
                 _check_writable(Path(value), option)
+        limits = sandbox.limits_from(args)
+        if limits is not None:
+            problem = sandbox.sandbox_problem(os.path.join(_PACKAGE_PARENT, "course_utils"), _sandbox_env())
+            if problem is not None:
+                raise UsageError(f"student code cannot be sandboxed here: {problem}")
     except UsageError as exc:
         parser.error(str(exc))
 
@@ -1455,6 +1628,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             submission_timeout=args.submission_timeout,
             progress=progress,
             seed=args.seed if args.seed is not None else teacher_seed(),
+            limits=limits,
         )
     except GradingInterrupted as exc:
         rows, status = exc.rows, 130

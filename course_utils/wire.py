@@ -275,16 +275,21 @@ def _with(stem: Path, suffix: str) -> Path:
     return stem.with_name(stem.name + suffix)
 
 
-def _create(path: Path) -> Any:
+def _create(path: Path, dir_fd: int | None = None, mode: int = 0o600) -> Any:
     """Open a new file for writing; never follow a symlink or reuse a file someone planted."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0), 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, mode, dir_fd=dir_fd)
     return os.fdopen(fd, "wb")
 
 
-def _open_plain(path: Path, limit: int) -> Any:
+def _open_plain(path: Path, limit: int, dir_fd: int | None = None) -> Any:
     """Open an existing plain file for reading (no symlink), refusing one larger than ``limit``."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+        fd = os.open(
+            path,
+            os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0),
+            dir_fd=dir_fd,
+        )
     except OSError:
         raise WireError("no answer came back from the notebook's kernel") from None
     fh = os.fdopen(fd, "rb")
@@ -295,28 +300,31 @@ def _open_plain(path: Path, limit: int) -> Any:
     return fh
 
 
-def write_message(stem: str | os.PathLike[str], message: dict[str, Any]) -> None:
+def write_message(
+    stem: str | os.PathLike[str], message: dict[str, Any], *, dir_fd: int | None = None, mode: int = 0o600
+) -> None:
     """Write ``message`` as ``<stem>.json`` (+ ``<stem>.npz`` when it holds arrays).
 
     Files are created anew (``O_EXCL``, no symlinks followed), so the other side cannot
-    redirect a write by planting a file or a link under the expected name.
+    redirect a write by planting a file or a link under the expected name. With ``dir_fd``,
+    ``stem`` is a name inside that open folder (the grader's handle on the kernel's channel).
     """
     tree, arrays = encode(message)
     stem = Path(stem)
     if arrays:
-        with _create(_with(stem, ".npz")) as fh:
+        with _create(_with(stem, ".npz"), dir_fd, mode) as fh:
             np.savez(fh, **arrays)
     # The JSON is written last: its presence says the message is complete.
     tmp = _with(stem, ".tmp")
-    with _create(tmp) as fh:
+    with _create(tmp, dir_fd, mode) as fh:
         fh.write(json.dumps(tree, allow_nan=False).encode("utf-8"))
-    os.replace(tmp, _with(stem, ".json"))
+    os.replace(tmp, _with(stem, ".json"), src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
 
 
-def read_message(stem: str | os.PathLike[str]) -> dict[str, Any]:
+def read_message(stem: str | os.PathLike[str], *, dir_fd: int | None = None) -> dict[str, Any]:
     """Read and validate a message written by :func:`write_message` (no pickle, capped sizes)."""
     stem = Path(stem)
-    with _open_plain(_with(stem, ".json"), MAX_JSON_BYTES) as fh:
+    with _open_plain(_with(stem, ".json"), MAX_JSON_BYTES, dir_fd) as fh:
         raw = fh.read()
     try:
         tree = json.loads(raw.decode("utf-8"))
@@ -324,8 +332,12 @@ def read_message(stem: str | os.PathLike[str]) -> dict[str, Any]:
         raise WireError("the kernel's reply is not valid JSON") from None
     arrays: dict[str, np.ndarray] = {}
     npz = _with(stem, ".npz")
-    if os.path.lexists(npz):
-        with _open_plain(npz, MAX_ARRAY_BYTES) as fh:
+    try:
+        os.stat(npz, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        pass
+    else:
+        with _open_plain(npz, MAX_ARRAY_BYTES, dir_fd) as fh:
             arrays = _load_arrays(fh)
     message = decode(tree, arrays)
     if not isinstance(message, dict):

@@ -20,6 +20,7 @@ import pytest
 from course_utils.course import LESSONS, ROOT, Lesson
 from course_utils.gradebook import read_csv
 from course_utils.grading import exercises_for_lesson
+from course_utils.sandbox import sandbox_problem
 
 TOPIC_LESSONS = [lesson for lesson in LESSONS if lesson.has_exercises]
 MIN_EXERCISES = 4  # COURSE.md: every topic lesson has at least four auto-graded exercises
@@ -87,7 +88,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         pytest.skip("no solution or exercise notebooks exist yet")
     out = tmp_path_factory.mktemp("course") / "grades.csv"
     proc = subprocess.run(
-        [sys.executable, "-m", "course_utils.grade", *paths, "--out", str(out), "-j", "2", "-q"],
+        [sys.executable, "-m", "course_utils.grade", *paths, "--out", str(out), "-j", "2", "-q",
+         *([] if sandbox_problem() is None else ["--no-sandbox"])],
         capture_output=True,
         text=True,
         encoding="utf-8",
