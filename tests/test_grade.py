@@ -202,9 +202,11 @@ def test_blank_submission_is_not_attempted(graded: SimpleNamespace) -> None:
 
 
 def test_wrong_answers_fail_with_a_message(graded: SimpleNamespace) -> None:
-    """Are plausible mistakes 'failed' with 0 points and a message saying what is wrong?"""
+    """Are plausible mistakes 'failed', with partial credit only for a right part, and a message?"""
     assert set(statuses(graded, "wrong.ipynb").values()) == {"failed"}
-    assert score(graded, "wrong.ipynb") == 0
+    # the collapse is right in W and wrong in b (half a point); the three others earn nothing
+    points = {row["exercise"]: float(row["points"]) for row in graded.by["wrong.ipynb"]}
+    assert points == {"linear_collapse": 0.5, "step_gradient": 0, "xor_separable": 0, "relu_hat": 0}
     assert all(len(message) > 20 for message in messages(graded, "wrong.ipynb"))
 
 
@@ -275,13 +277,13 @@ def test_huge_output_is_graded_normally(graded: SimpleNamespace) -> None:
 def test_redefining_check_gains_nothing(graded: SimpleNamespace) -> None:
     """Does a submission that redefines check (and plants 'PASSED' outputs) gain anything?"""
     assert statuses(graded, "cheat-redefine-check.ipynb") == statuses(graded, "wrong.ipynb")
-    assert score(graded, "cheat-redefine-check.ipynb") == 0
+    assert score(graded, "cheat-redefine-check.ipynb") == score(graded, "wrong.ipynb") < len(LESSON01)
 
 
 def test_monkeypatching_the_grading_package_gains_nothing(graded: SimpleNamespace) -> None:
     """Does patching course_utils.grading (checkers, CheckResult, EXERCISES, a planted package) help?"""
     assert statuses(graded, "cheat-monkeypatch.ipynb") == statuses(graded, "wrong.ipynb")
-    assert score(graded, "cheat-monkeypatch.ipynb") == 0
+    assert score(graded, "cheat-monkeypatch.ipynb") == score(graded, "wrong.ipynb") < len(LESSON01)
     assert all(float(row["max_points"]) == 1 for row in graded.by["cheat-monkeypatch.ipynb"])
     # the cheat really ran: none of its cells raised
     notes = (graded.feedback / "cheat-monkeypatch.md").read_text(encoding="utf-8")

@@ -66,11 +66,15 @@ JUDGE_ATTACKS = [
     "forge-the-verdict",
     "silence-numpy-warnings",
 ]
+SELF_HARMING = {"fill-disk"}
+"""Attacks that can only cost their own author points (the grader has no room to pass arguments)."""
 LESSON_OF = {"silence-numpy-warnings": "02"}
 CONTROLS = {  # lesson -> (honest right, honest wrong with the same answers as the attack)
     "01": (ROOT / "solutions" / "01-why-nonlinearity.ipynb", FILES / "wrong.ipynb"),
-    "02": (ROOT / "solutions" / "02-sigmoid-tanh-saturation.ipynb",
-           ATTACKS / "controls" / "lesson02-naive-sigmoid.ipynb"),
+    "02": (
+        ROOT / "solutions" / "02-sigmoid-tanh-saturation.ipynb",
+        ATTACKS / "controls" / "lesson02-naive-sigmoid.ipynb",
+    ),
 }
 UNIX_LISTENER = "/tmp/course-utils-attack-listener.sock"
 """The socket ``redirect-grader-sockets.ipynb`` tries to make the grader connect to."""
@@ -133,13 +137,13 @@ def layout(klass: Path) -> dict[str, dict[str, str]]:
             number += 1
             tag = f"g{number:02d}"
             members = {"right": f"{tag}a-right/alice.ipynb", "wrong": f"{tag}z-wrong/zoe.ipynb"}
-            for k, name in enumerate(names[start:start + GROUP]):
+            for k, name in enumerate(names[start : start + GROUP]):
                 members[name] = f"{tag}m{k}-{name}/{name}.ipynb"
                 groups[name] = members
             for role, source in (("right", right), ("wrong", wrong)):
                 (klass / members[role]).parent.mkdir(parents=True)
                 shutil.copy(source, klass / members[role])
-            for name in names[start:start + GROUP]:
+            for name in names[start : start + GROUP]:
                 (klass / members[name]).parent.mkdir(parents=True)
                 shutil.copy(ATTACKS / f"{name}.ipynb", klass / members[name])
     return groups
@@ -192,9 +196,25 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     running = 0  # the most processes of the run seen at once while it runs: the detector works
     try:
         grader = subprocess.Popen(
-            [sys.executable, "-m", "course_utils.grade", str(klass), "--out", str(out), "-j", "2",
-             "--timeout", "10", "-q"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=base,
+            [
+                sys.executable,
+                "-m",
+                "course_utils.grade",
+                str(klass),
+                "--out",
+                str(out),
+                "-j",
+                "2",
+                "--timeout",
+                "10",
+                "-q",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=base,
         )
         while grader.poll() is None and time.monotonic() - started < 600:
             running = max(running, len(processes_with(marker.encode())))
@@ -224,9 +244,19 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     for row in rows:
         by.setdefault(row["submission"], []).append(row)
     return SimpleNamespace(
-        proc=proc, seconds=seconds, groups=groups, by=by, klass=klass, before=before, after=after,
-        gradebook=gradebook, gradebook_later=tree_hash(out.parent), left=left, running=running,
-        sentinel_alive=sentinel_alive, connections=connections,
+        proc=proc,
+        seconds=seconds,
+        groups=groups,
+        by=by,
+        klass=klass,
+        before=before,
+        after=after,
+        gradebook=gradebook,
+        gradebook_later=tree_hash(out.parent),
+        left=left,
+        running=running,
+        sentinel_alive=sentinel_alive,
+        connections=connections,
     )
 
 
@@ -246,9 +276,21 @@ def test_the_attack_gains_nothing(attacked: SimpleNamespace, attack: str) -> Non
     lesson = LESSON_OF.get(attack, "01")
     exercises = [e.id for e in exercises_for_lesson(lesson)]
     assert [r["exercise"] for r in attacked.by[members[attack]]] == exercises
-    assert points(attacked, members[attack]) == points(attacked, members["wrong"]) == 0, verdicts(
-        attacked, members[attack]
-    )
+
+    def scores(name: str) -> list[tuple[str, str, str]]:
+        return [(r["exercise"], r["status"], r["points"]) for r in attacked.by[name]]
+
+    # exercise by exercise, the attack earns what the same wrong answers earn alone (some of
+    # them partial credit), and that is less than full marks. A notebook that fills its own
+    # disk leaves the grader no room to pass arguments: it may lose even those points.
+    attack_scores, alone = scores(members[attack]), scores(members["wrong"])
+    if attack in SELF_HARMING:
+        assert [e for e, _, _ in attack_scores] == [e for e, _, _ in alone]
+        assert all(float(p) <= float(q) for (_, _, p), (_, _, q) in zip(attack_scores, alone, strict=True))
+    else:
+        assert attack_scores == alone, verdicts(attacked, members[attack])
+    full = sum(e.points for e in exercises_for_lesson(lesson))
+    assert points(attacked, members[attack]) < full
 
 
 @sandbox_only
@@ -262,6 +304,7 @@ def test_the_controls_around_the_attack_are_graded_as_alone(attacked: SimpleName
     assert points(attacked, members["right"]) == sum(e.points for e in exercises_for_lesson(lesson))
     # every honest wrong control of the lesson got the same rows, as it does alone
     wrongs = {m["wrong"] for a, m in attacked.groups.items() if LESSON_OF.get(a, "01") == lesson}
+
     def rows(name: str) -> list[tuple[str, str, str, str]]:
         return [(r["exercise"], r["status"], r["points"], r["message"]) for r in attacked.by[name]]
 
@@ -276,8 +319,9 @@ def test_the_gradebook_is_complete_and_unchanged_after_the_grader_exits(attacked
     assert attacked.proc.returncode == 0, attacked.proc.stderr[-2000:]
     names = {name for members in attacked.groups.values() for name in members.values()}
     assert set(attacked.by) == names
-    feedback = [k for k in attacked.gradebook if k.startswith("feedback/")]
-    assert len(feedback) == len(names)
+    for suffix in (".md", ".html"):
+        feedback = [k for k in attacked.gradebook if k.startswith("feedback/") and k.endswith(suffix)]
+        assert len(feedback) == len(names), suffix
     assert attacked.gradebook_later == attacked.gradebook
 
 
@@ -308,9 +352,19 @@ def test_the_grader_refuses_to_run_unsandboxed_without_being_told(tmp_path: Path
     bin_dir.mkdir()
     env = dict(os.environ, PATH=str(bin_dir))
     proc = subprocess.run(
-        [sys.executable, "-m", "course_utils.grade", str(FILES / "honest.ipynb"), "--out",
-         str(tmp_path / "g.csv")],
-        capture_output=True, text=True, encoding="utf-8", timeout=120, env=env,
+        [
+            sys.executable,
+            "-m",
+            "course_utils.grade",
+            str(FILES / "honest.ipynb"),
+            "--out",
+            str(tmp_path / "g.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env=env,
     )
     assert proc.returncode == 2
     assert "cannot be sandboxed" in proc.stderr and "--no-sandbox" in proc.stderr
