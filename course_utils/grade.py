@@ -145,7 +145,7 @@ MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 """Submissions larger than this are not run (a row says so)."""
 
 GRADER_SETUP_TIMEOUT = 120
-"""Seconds allowed to the injected cell that loads the grader's checkers in the kernel."""
+"""Seconds allowed to the injected cell that installs the probe in the kernel."""
 
 CALL_TIMEOUT = 10
 """Seconds one call of a student's function may take while it is judged (``check()``'s limit)."""
