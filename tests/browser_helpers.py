@@ -127,6 +127,22 @@ class LabServer:
         env.pop("JUPYTER_PREFER_ENV_PATH", None)
         return env
 
+    def options(self) -> list[str]:
+        """What every test server needs: no browser, loopback, a free port, no token, our settings."""
+        return [
+            "--no-browser", "--allow-root",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={free_port()}", "--ServerApp.port_retries=20",
+            "--IdentityProvider.token=", "--ServerApp.password=",
+            f"--LabApp.app_settings_dir={self.home / 'app-settings'}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]  # fmt: skip
+
+    def command(self) -> tuple[list[str], Path]:
+        """The command line and its working directory: Lab serving ``root_dir``."""
+        root = f"--ServerApp.root_dir={self.root_dir}"
+        return [sys.executable, "-m", "jupyter", "lab", *self.options(), root], self.home
+
     def start(self, timeout: float = 90.0) -> str:
         """Start Lab and wait until its REST API answers; returns the base URL."""
         for name in ("config", "data", "runtime", "user-settings", "workspaces", "ipython", "app-settings"):
@@ -135,20 +151,9 @@ class LabServer:
         (self.home / "app-settings" / "overrides.json").write_text(
             json.dumps(SETTINGS_OVERRIDES, indent=1), encoding="utf-8"
         )
-        cmd = [
-            sys.executable, "-m", "jupyter", "lab",
-            "--no-browser", "--allow-root",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={free_port()}", "--ServerApp.port_retries=20",
-            "--IdentityProvider.token=", "--ServerApp.password=",
-            f"--ServerApp.root_dir={self.root_dir}",
-            f"--LabApp.app_settings_dir={self.home / 'app-settings'}",
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ]  # fmt: skip
+        cmd, cwd = self.command()
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(
-                cmd, env=self.env(), stdout=log, stderr=subprocess.STDOUT, cwd=self.home
-            )
+            self.proc = subprocess.Popen(cmd, env=self.env(), stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
         deadline = time.monotonic() + timeout
         info = self.home / "runtime" / f"jpserver-{self.proc.pid}.json"
         while time.monotonic() < deadline:

@@ -7,14 +7,13 @@ that the class grader's judge gives the same points as ``check()``.
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from test_judge import local_request  # the probe run in this process, as the judge's tests do
 
-from course_utils import probe, wire
 from course_utils.grading import EXERCISES, check
 from course_utils.grading.checkers import Part, parts_checker
 from course_utils.grading.registry import Exercise
@@ -223,22 +222,6 @@ def test_parts_declared_in_the_record_must_match_the_checker() -> None:
 
 
 # --- the class grader agrees ---------------------------------------------------------------------
-
-
-def local_request(namespace: dict[str, Any], channel: Path):
-    """A ``request`` that runs the probe here instead of in a kernel."""
-    channel.mkdir(parents=True, exist_ok=True)
-    probe.install(str(channel), namespace=namespace)
-    counter = itertools.count()
-
-    def request(action: str, name: str, message: dict[str, Any] | None) -> dict[str, Any]:
-        stem = f"r{next(counter)}"
-        if message is not None:
-            wire.write_message(channel / f"{stem}.in", message)
-        getattr(probe, action)(stem, name)
-        return wire.read_message(channel / f"{stem}.out")
-
-    return request
 
 
 @pytest.mark.parametrize(("exercise", "answer", "points", "right", "wrong"), PARTIAL)

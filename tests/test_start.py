@@ -24,7 +24,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,10 +33,7 @@ import pytest
 from browser_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    SETTINGS_OVERRIDES,
     LabServer,
-    free_port,
-    write_kernelspec,
 )
 
 from course_utils.course import LESSONS, ROOT
@@ -150,41 +146,11 @@ class ReadmeLab(LabServer):
     token, and JupyterLab's settings (no news pop-up, no autosave) from ``home``.
     """
 
-    def start(self, timeout: float = 90.0) -> str:
-        for name in ("config", "data", "runtime", "user-settings", "workspaces", "ipython", "app-settings"):
-            (self.home / name).mkdir(parents=True, exist_ok=True)
-        write_kernelspec(self.home / "data")
-        (self.home / "app-settings" / "overrides.json").write_text(
-            json.dumps(SETTINGS_OVERRIDES, indent=1), encoding="utf-8"
-        )
+    def command(self) -> tuple[list[str], Path]:
+        """The README's start command (with the test options), run from the course folder."""
         words = shlex.split(readme_start_command())
         assert words[:4] == ["python", "-m", "jupyter", "lab"], words
-        cmd = [sys.executable, "-m", "jupyter", "lab"]
-        cmd += [
-            "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={free_port()}",
-            "--ServerApp.port_retries=20", "--IdentityProvider.token=", "--ServerApp.password=",
-            f"--LabApp.app_settings_dir={self.home / 'app-settings'}", "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ]  # fmt: skip
-        cmd += words[4:]
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(
-                cmd, env=self.env(), stdout=log, stderr=subprocess.STDOUT, cwd=self.root_dir
-            )
-        deadline = time.monotonic() + timeout
-        info = self.home / "runtime" / f"jpserver-{self.proc.pid}.json"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with status {self.proc.returncode}:\n{self.log()}")
-            if info.is_file():
-                try:
-                    self.url = json.loads(info.read_text(encoding="utf-8"))["url"].rstrip("/") + "/"
-                    self.api("api/status")
-                    return self.url
-                except (ValueError, KeyError, OSError):
-                    pass
-            time.sleep(0.25)
-        raise TimeoutError(f"jupyter lab did not answer within {timeout:.0f} s:\n{self.log()}")
+        return [sys.executable, "-m", "jupyter", "lab", *self.options(), *words[4:]], self.root_dir
 
     def opened(self) -> str:
         """The URL the server asks the browser to open (from the file it writes for that)."""
