@@ -262,4 +262,7 @@ def test_lesson_links_open_the_exercise_and_the_contents(sync_api: Any, lab: Rea
     assert "exercises" in (title or "").lower(), title
     assert not dialogs, dialogs
     served = lab.log(tail=1_000_000)[logged:]
-    assert not re.search(r"\b404 GET /api/contents", served), served[-4000:]
+    # the links followed resolve (a 404 of another file, e.g. one JupyterLab restores from its
+    # workspace while the page loads, is not what this test is about)
+    followed = r"\b404 GET /api/contents/(exercises/|README\.md|notebooks/01-)"
+    assert not re.search(followed, served), served[-4000:]
