@@ -142,8 +142,9 @@ register(
         _gelu_sigmoid_error,
         digits=6,
         explain=lambda value: (
-            "a largest absolute difference cannot be negative." if value < 0 else
-            "it must be the largest |x·σ(1.702x) − gelu(x)| over the whole interval [−6, 6], to "
+            "a largest absolute difference cannot be negative."
+            if value < 0
+            else "it must be the largest |x·σ(1.702x) − gelu(x)| over the whole interval [−6, 6], to "
             "the six significant digits asked; evaluate the difference on a fine grid and check "
             "where it peaks."
         ),
@@ -235,8 +236,11 @@ def _beta_limit_mistakes() -> list[tuple[Any, str]]:
 
     x = sp.Symbol("x", real=True)
     return [
-        (x, "The answer x is the β → 0 limit of 2x·σ(βx), a mis-transcription of Swish; Swish itself "
-            "is x·σ(βx)."),
+        (
+            x,
+            "The answer x is the β → 0 limit of 2x·σ(βx), a mis-transcription of Swish; Swish itself "
+            "is x·σ(βx).",
+        ),
         (sp.Max(x, 0), "That is the β → ∞ limit (ReLU); the exercise asks for β → 0."),
         (
             sp.Integer(0),

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, overload
 
+from .i18n import Lazy
+
 KINDS: tuple[str, ...] = ("function", "number", "sequence", "sympy", "choice")
 """The answer kinds: what the student assigns to the answer name."""
 
@@ -130,7 +132,9 @@ class Exercise:
     @property
     def section_text(self) -> str:
         """``"section 2.3 of lesson 02"`` (or ``"lesson 02"`` without a section)."""
-        return f"section {self.section} of lesson {self.lesson}" if self.section else f"lesson {self.lesson}"
+        if self.section:
+            return Lazy("section {section} of lesson {lesson}", section=self.section, lesson=self.lesson)
+        return Lazy("lesson {lesson}", lesson=self.lesson)
 
 
 EXERCISES: dict[str, Exercise] = {}
