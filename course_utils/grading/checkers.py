@@ -1038,14 +1038,14 @@ def enforce_source_rules(
         )
     used = uses_any(answer, forbidden, helpers=helpers)
     if used:
-        shown = ", ".join(dict.fromkeys(forbidden[name] for name in used))
+        shown = ", ".join(dict.fromkeys(_(forbidden[name]) for name in used))
         raise Fail(_("Your function uses {names}, which this exercise rules out.", names=shown) + f" {rule}")
     if required:
         source = student_source(answer) or ""
         names = source_names(source)
         parts = {part.lower() for name in names for part in name.replace(".", "_").split("_")}
         if not any(req.lower() in parts for req in required):
-            shown = _(" or ").join(dict.fromkeys(required.values()))
+            shown = _(" or ").join(dict.fromkeys(_(value) for value in required.values()))
             raise Fail(
                 _(
                     "Your function does not use {names}, which this exercise asks you to build on.",

@@ -383,6 +383,39 @@ def source_files() -> list[Path]:
     return sorted(p for p in here.glob("*.py") if p.name not in {"i18n.py"})
 
 
+PO_HEADER = (
+    "# Chinese feedback of the course's graders: check() messages, hints, progress().\n"
+    "# msgid is the English template in the code; keep every {placeholder} of it, and leave\n"
+    "# numbers, formulas and code as they are. Terms follow the README's glossary.\n"
+    "# After changing the code, list new msgids here with\n"
+    "#   python -c \"from course_utils.grading.i18n import update_catalogue; update_catalogue('zh')\"\n"
+    'msgid ""\n'
+    'msgstr ""\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Language: {lang}\\n"\n'
+)
+
+
+def update_catalogue(lang: str, translations: Mapping[str, str] | None = None) -> Path:
+    """Rewrite the ``.po`` file of ``lang`` with every msgid of the code (as ``msgmerge`` does).
+
+    Entries keep their translations (``translations`` adds or replaces some); a msgid the code
+    no longer uses is dropped; a new one gets an empty ``msgstr`` for the translator.
+    Returns the path written.
+    """
+    path = catalogue_path(lang)
+    known = dict(catalogue(lang)) if path.exists() else {}
+    known.update(translations or {})
+    blocks = [PO_HEADER.replace("{lang}", lang)]
+    for msgid, where in extract_msgids(source_files()).items():
+        refs = " ".join(dict.fromkeys(where))
+        blocks.append(f"#: {refs}\nmsgid {po_quote(msgid)}\nmsgstr {po_quote(known.get(msgid, ''))}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    catalogue.cache_clear()
+    return path
+
+
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
 """A named placeholder ``{name}`` or ``{name:.6g}`` of a template."""
 
