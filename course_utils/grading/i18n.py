@@ -378,9 +378,11 @@ def extract_msgids(paths: Iterable[Path]) -> dict[str, list[str]]:
 
 
 def source_files() -> list[Path]:
-    """The modules of the graders whose strings the catalogue covers."""
+    """The modules whose student-facing strings the catalogue covers: the graders, the class
+    grader's judge and its feedback files."""
     here = Path(__file__).parent
-    return sorted(p for p in here.glob("*.py") if p.name not in {"i18n.py"})
+    own = sorted(p for p in here.glob("*.py") if p.name not in {"i18n.py"})
+    return [*own, *(here.parent / name for name in ("judge.py", "gradebook.py", "exports.py"))]
 
 
 PO_HEADER = (

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, overload
 
-from .i18n import Lazy
+from .i18n import Lazy, _
 
 KINDS: tuple[str, ...] = ("function", "number", "sequence", "sympy", "choice")
 """The answer kinds: what the student assigns to the answer name."""
@@ -127,7 +127,7 @@ class Exercise:
         a) yes
         b) no
         """
-        return "\n".join(f"{letter}) {text}" for letter, text in self.options.items())
+        return "\n".join(f"{letter}) {_(text)}" for letter, text in self.options.items())
 
     @property
     def section_text(self) -> str:
