@@ -132,7 +132,6 @@ def student_id_rule(rule: str = "folder") -> Callable[[str], str]:
     if not isinstance(rule, str):
         raise TypeError(f"rule must be a str, got {type(rule).__name__}")
     if rule == "folder":
-
         def by_folder(name: str) -> str:
             parts = name.split("/")
             return parts[0] if len(parts) > 1 else _stem(parts[0])

@@ -171,14 +171,9 @@ def read_rows(path: str | os.PathLike[str]) -> list[GradeRow]:
         try:
             rows.append(
                 GradeRow(
-                    record["submission"],
-                    record["exercise"],
-                    record["status"],
-                    float(record["points"]),
-                    float(record["max_points"]),
-                    record["message"],
-                    record["lesson"],
-                    float(record["seconds"]),
+                    record["submission"], record["exercise"], record["status"],
+                    float(record["points"]), float(record["max_points"]), record["message"],
+                    record["lesson"], float(record["seconds"]),
                 )
             )
         except (TypeError, ValueError) as exc:
@@ -357,8 +352,7 @@ def blank_submissions(rows: Iterable[GradeRow]) -> list[str]:
     ['ada.ipynb']
     """
     return [
-        name
-        for name, its_rows in _by_submission(rows).items()
+        name for name, its_rows in _by_submission(rows).items()
         if all(r.status == "not_attempted" for r in its_rows)
     ]
 
@@ -449,10 +443,8 @@ def class_summary(rows: Sequence[GradeRow], seconds: float | None = None) -> str
         lines.extend(
             _listing(
                 "Crashed (the notebook could not run)",
-                [
-                    f"{name} - {clip_message(reason.splitlines()[0] if reason else '', 100)}"
-                    for name, reason in crashed.items()
-                ],
+                [f"{name} - {clip_message(reason.splitlines()[0] if reason else '', 100)}"
+                 for name, reason in crashed.items()],
             )
         )
     per_exercise: dict[tuple[str, str], list[str]] = {}
@@ -466,7 +458,9 @@ def class_summary(rows: Sequence[GradeRow], seconds: float | None = None) -> str
         for (lesson, exercise), statuses in per_exercise.items():
             passed = statuses.count("passed")
             rest = ", ".join(
-                f"{statuses.count(s)} {s.replace('_', ' ')}" for s in STATUSES[1:] if statuses.count(s)
+                f"{statuses.count(s)} {s.replace('_', ' ')}"
+                for s in STATUSES[1:]
+                if statuses.count(s)
             )
             lines.append(
                 f"  {lesson:>2} {exercise:<{width}}  {passed:>3}/{len(statuses):<3} "
