@@ -78,7 +78,7 @@ from typing import Any
 from . import attempts, timelimit
 from .attempts import progress
 from .compare import explain_exception, frame_is_student, is_blank
-from .i18n import N_, _, language, set_language, using_language
+from .i18n import N_, _, language, set_language, tidy, using_language
 from .registry import (
     EXERCISES,
     KINDS,
@@ -179,7 +179,7 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
     def result(status: str, message: str, fraction: float = 0.0) -> CheckResult:
         points = exercise.points if status == "passed" else partial_points(exercise.points, fraction)
         message = message.replace("{section}", _(exercise.section_text))
-        message = message[:1].upper() + message[1:]
+        message = message[:1].upper() + message[1:] if language() == "en" else tidy(message)
         return CheckResult(exercise.id, status, message, points, exercise.points, exercise.hints)
 
     if is_blank(answer):

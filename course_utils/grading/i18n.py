@@ -262,6 +262,18 @@ def render(template: str, values: Mapping[str, Any]) -> str:
         return template
 
 
+_SPACE_AFTER_FULL_WIDTH = re.compile(r"(?<=[。！？；：，、）])[ ]+")
+
+
+def tidy(text: str) -> str:
+    """Composed Chinese text without the spaces English puts between its sentences.
+
+    >>> tidy("数值不稳定。 见第 2.6 节。")
+    '数值不稳定。见第 2.6 节。'
+    """
+    return _SPACE_AFTER_FULL_WIDTH.sub("", text)
+
+
 class Lazy(str):
     """A message with its values, translated when it is shown: ``_(lazy)``.
 
@@ -409,7 +421,14 @@ def update_catalogue(lang: str, translations: Mapping[str, str] | None = None) -
     known = dict(catalogue(lang)) if path.exists() else {}
     known.update(translations or {})
     blocks = [PO_HEADER.replace("{lang}", lang)]
-    for msgid, where in extract_msgids(source_files()).items():
+    found = extract_msgids(source_files())
+    order = {path.name: i for i, path in enumerate(source_files())}
+
+    def first_use(item: tuple[str, list[str]]) -> tuple[int, int]:
+        name, line = item[1][0].rsplit(":", 1)
+        return order.get(name, len(order)), int(line)
+
+    for msgid, where in sorted(found.items(), key=first_use):
         refs = " ".join(dict.fromkeys(where))
         blocks.append(f"#: {refs}\nmsgid {po_quote(msgid)}\nmsgstr {po_quote(known.get(msgid, ''))}\n")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -444,5 +463,6 @@ __all__ = [
     "parse_po",
     "placeholders",
     "set_language",
+    "tidy",
     "using_language",
 ]
