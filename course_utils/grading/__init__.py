@@ -60,6 +60,17 @@ numbers, choices,         none                                            a sing
 SymPy expressions
 ========================  ==============================================  ====================================
 
+Languages
+---------
+Every message, hint and heading is a template in the message catalogue of
+:mod:`course_utils.grading.i18n` (the English text is the msgid; the Chinese translations
+live in ``locale/zh/course_utils.po``). ``check()`` and ``hint()`` answer in the language
+chosen by, in order: :func:`set_language` (``set_language("zh")``), the environment variable
+``COURSE_UTILS_LANGUAGE``, the running notebook's ``metadata.course_utils.language`` (the
+``zh/`` notebooks say ``"zh"``), a working directory inside the course's ``zh/`` folder; else
+English. The class grader passes each submission's language to
+:func:`course_utils.judge.judge`.
+
 Attempts and progress
 ---------------------
 Each :func:`check` and :func:`hint` appends one line to a small log beside the notebook
