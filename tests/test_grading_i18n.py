@@ -363,3 +363,13 @@ def test_feedback_files_follow_each_submissions_language(tmp_path):
     page = pages["zh/ada.ipynb"].read_text(encoding="utf-8")
     assert '<html lang="zh-Hans">' in page and "得分：1 / 2" in page and "尚未通过" in page
     assert "Feedback on" in feedback_html("en/bob.ipynb", _rows("en/bob.ipynb", "x"))
+
+
+def test_a_check_run_in_the_time_limit_thread_keeps_the_judgements_language(monkeypatch):
+    """Where the time limit runs the checker in a thread (no SIGALRM), is the language still the judgement's?"""
+    from course_utils.grading import timelimit
+
+    monkeypatch.setattr(timelimit, "MODE", "thread")
+    with i18n.using_language("zh"):
+        result = check("sigmoid_stable", naive_sigmoid, timeout=5)
+    assert "数值不稳定" in result.message, result.message
