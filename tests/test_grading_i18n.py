@@ -366,7 +366,7 @@ def test_feedback_files_follow_each_submissions_language(tmp_path):
 
 
 def test_a_check_run_in_the_time_limit_thread_keeps_the_judgements_language(monkeypatch):
-    """Where the time limit runs the checker in a thread (no SIGALRM), is the language still the judgement's?"""
+    """Where the time limit runs the checker in a thread (no SIGALRM), is the language kept?"""
     from course_utils.grading import timelimit
 
     monkeypatch.setattr(timelimit, "MODE", "thread")
