@@ -56,7 +56,7 @@ import csv
 import html
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +89,20 @@ CANVAS_ID_COLUMNS: tuple[str, ...] = ("ID", "SIS User ID", "SIS Login ID")
 
 _CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 _DEFAULT_ID_COLUMN = {"plain": "student", "canvas": "SIS Login ID", "moodle": "Username"}
-_STATUS_WORDS = {"passed": "passed", "failed": "not yet", "error": "error", "not_attempted": "not attempted"}
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - gettext's "mark for the catalogue" (course_utils.grading.i18n)
+    """Mark ``msgid`` for the graders' catalogue; it is translated where it is shown."""
+    return msgid
+
+
+_STATUS_WORDS = {
+    "passed": N_("passed"),
+    "failed": N_("not yet"),
+    "error": N_("error"),
+    "not_attempted": N_("not attempted"),
+}
+"""The status words of the feedback pages (msgids of the graders' catalogue, which translates them)."""
 
 
 def _stem(name: str) -> str:
@@ -362,7 +375,9 @@ h2{font-size:1.1rem;margin-top:1.5rem}.passed{color:#1b7837}.failed,.error{color
 .not_attempted{color:#555}pre{white-space:pre-wrap;background:#f6f6f6;padding:.6rem;border-radius:4px}"""
 
 
-def feedback_html(submission: str, rows: Sequence[GradeRow], notes: Sequence[str] = ()) -> str:
+def feedback_html(
+    submission: str, rows: Sequence[GradeRow], notes: Sequence[str] = (), language: str = "en"
+) -> str:
     """The feedback a student receives for one submission, as a standalone HTML page.
 
     The same content as :func:`course_utils.gradebook.feedback_markdown`; every piece of
@@ -377,40 +392,54 @@ def feedback_html(submission: str, rows: Sequence[GradeRow], notes: Sequence[str
         Its rows, in exercise order.
     notes : sequence of str
         What happened while the notebook ran.
+    language : str
+        The language of the page's headings and status words (``"en"`` or ``"zh"``), as for
+        :func:`course_utils.gradebook.feedback_markdown`.
 
     Returns
     -------
     str
     """
+    from course_utils.grading.i18n import _, normalise, using_language
+
+    lang = normalise(language) or "en"
+    with using_language(lang):
+        return _feedback_html(submission, rows, notes, lang, _)
+
+
+def _feedback_html(
+    submission: str, rows: Sequence[GradeRow], notes: Sequence[str], lang: str, _: Callable[..., str]
+) -> str:
+    esc = html.escape
     points = sum(float(r.points) for r in rows)
     maximum = sum(float(r.max_points) for r in rows)
     lesson = next((r.lesson for r in rows if r.lesson), "")
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Feedback on {html.escape(submission)}</title>",
+        f'<html lang="{"zh-Hans" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{esc(_('Feedback on {submission}', submission=submission))}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        f"<h1>Feedback on <code>{html.escape(submission)}</code></h1>",
+        f"<h1>{_('Feedback on {submission}', submission=f'<code>{esc(submission)}</code>')}</h1>",
     ]
     if lesson:
-        out.append(f"<p>Lesson {html.escape(lesson)}.</p>")
+        out.append(f"<p>{esc(_('Lesson {lesson}.', lesson=lesson))}</p>")
     if maximum > 0:
-        out.append(
-            f"<p><strong>Score: {_number(points)} / {_number(maximum)}</strong> "
-            f"({100 * points / maximum:.0f}%).</p>"
-        )
+        score = _("Score: {points} / {maximum}", points=_number(points), maximum=_number(maximum))
+        out.append(f"<p><strong>{esc(score)}</strong> ({100 * points / maximum:.0f}%).</p>")
     for row in rows:
-        title = "the notebook" if row.exercise == NO_EXERCISE else f"<code>{html.escape(row.exercise)}</code>"
-        status = html.escape(row.status)
-        word = html.escape(_STATUS_WORDS.get(row.status, row.status).upper())
-        message = clip_message(row.message).strip() or "(no message)"
+        title = esc(_("the notebook")) if row.exercise == NO_EXERCISE else f"<code>{esc(row.exercise)}</code>"
+        status = esc(row.status)
+        word = esc(
+            _(_STATUS_WORDS[row.status]).upper() if row.status in _STATUS_WORDS else row.status.upper()
+        )
+        message = clip_message(row.message).strip() or _("(no message)")
         out.append(
             f'<h2>{title}: <span class="{status}">{word}</span> '
             f"({_number(row.points)}/{_number(row.max_points)})</h2>"
         )
-        out.append(f"<pre>{html.escape(message)}</pre>")
+        out.append(f"<pre>{esc(message)}</pre>")
     if notes:
-        out.append("<h2>While your notebook ran</h2>")
+        out.append(f"<h2>{esc(_('While your notebook ran'))}</h2>")
         out.append("<ul>")
         out.extend(f"<li>{html.escape(clip_message(note, 300))}</li>" for note in notes)
         out.append("</ul>")
@@ -422,11 +451,13 @@ def write_feedback_html(
     folder: str | os.PathLike[str],
     rows: Iterable[GradeRow],
     notes: dict[str, Sequence[str]] | None = None,
+    languages: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Write one HTML feedback page per submission under ``folder``.
 
     Sub-folders are mirrored as for the Markdown feedback, so ``class 2/ada.ipynb`` gets
-    ``folder/class 2/ada.html`` beside ``ada.md``.
+    ``folder/class 2/ada.html`` beside ``ada.md``. ``languages`` maps a submission to the
+    language of its page (``"zh"`` for a Chinese notebook); others get English.
 
     Returns
     -------
@@ -435,6 +466,7 @@ def write_feedback_html(
     """
     folder = Path(folder)
     notes = notes or {}
+    languages = languages or {}
     by_submission: dict[str, list[GradeRow]] = {}
     for row in rows:
         by_submission.setdefault(row.submission, []).append(row)
@@ -447,6 +479,7 @@ def write_feedback_html(
         used.add(name.lower())
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(feedback_html(submission, its_rows, notes.get(submission, ())), encoding="utf-8")
+        page = feedback_html(submission, its_rows, notes.get(submission, ()), languages.get(submission, "en"))
+        target.write_text(page, encoding="utf-8")
         written[submission] = target
     return written

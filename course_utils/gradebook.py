@@ -22,7 +22,7 @@ import csv
 import math
 import os
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -38,7 +38,19 @@ CSV_ENCODING = "utf-8-sig"
 MAX_MESSAGE = 2000
 """Messages longer than this many characters are cut in the CSV and feedback files."""
 
-_ICONS = {"passed": "PASSED", "failed": "NOT YET", "error": "ERROR", "not_attempted": "NOT ATTEMPTED"}
+
+def N_(msgid: str) -> str:  # noqa: N802 - gettext's "mark for the catalogue" (course_utils.grading.i18n)
+    """Mark ``msgid`` for the graders' catalogue; it is translated where it is shown."""
+    return msgid
+
+
+_ICONS = {
+    "passed": N_("PASSED"),
+    "failed": N_("NOT YET"),
+    "error": N_("ERROR"),
+    "not_attempted": N_("NOT ATTEMPTED"),
+}
+"""The status words of the feedback files (msgids of the graders' catalogue, which translates them)."""
 
 
 @dataclass(frozen=True)
@@ -190,7 +202,9 @@ def feedback_name(submission: str) -> str:
     return f"{stem}.md"
 
 
-def feedback_markdown(submission: str, rows: Sequence[GradeRow], notes: Sequence[str] = ()) -> str:
+def feedback_markdown(
+    submission: str, rows: Sequence[GradeRow], notes: Sequence[str] = (), language: str = "en"
+) -> str:
     """The Markdown feedback a student receives for one submission.
 
     Parameters
@@ -201,32 +215,46 @@ def feedback_markdown(submission: str, rows: Sequence[GradeRow], notes: Sequence
         Its rows, in exercise order.
     notes : sequence of str
         What happened while the notebook ran (cells that raised or were interrupted).
+    language : str
+        The language of the headings and status words: ``"en"`` or ``"zh"`` (the
+        submission's ``metadata.course_utils.language``). The messages of the rows are
+        already in it when the judge was given that language.
 
     Returns
     -------
     str
     """
-    points = sum(float(r.points) for r in rows)
-    maximum = sum(float(r.max_points) for r in rows)
-    lesson = next((r.lesson for r in rows if r.lesson), "")
-    lines = [f"# Feedback on `{submission}`", ""]
-    if lesson:
-        lines.append(f"Lesson {lesson}.")
-    if maximum > 0:
-        lines.append(f"**Score: {_number(points)} / {_number(maximum)}** ({100 * points / maximum:.0f}%).")
-    lines.append("")
-    for row in rows:
-        title = "the notebook" if row.exercise == NO_EXERCISE else f"`{row.exercise}`"
-        lines.append(
-            f"## {title}: {_ICONS.get(row.status, row.status)} "
-            f"({_number(row.points)}/{_number(row.max_points)})"
-        )
+    from course_utils.grading.i18n import _, using_language
+
+    with using_language(language):
+        points = sum(float(r.points) for r in rows)
+        maximum = sum(float(r.max_points) for r in rows)
+        lesson = next((r.lesson for r in rows if r.lesson), "")
+        lines = [_("# Feedback on `{submission}`", submission=submission), ""]
+        if lesson:
+            lines.append(_("Lesson {lesson}.", lesson=lesson))
+        if maximum > 0:
+            lines.append(
+                _(
+                    "**Score: {points} / {maximum}** ({percent:.0f}%).",
+                    points=_number(points),
+                    maximum=_number(maximum),
+                    percent=100 * points / maximum,
+                )
+            )
         lines.append("")
-        message = clip_message(row.message).strip() or "(no message)"
-        lines.extend(f"> {line}" if line else ">" for line in message.splitlines())
-        lines.append("")
-    if notes:
-        lines.append("## While your notebook ran")
+        for row in rows:
+            title = _("the notebook") if row.exercise == NO_EXERCISE else f"`{row.exercise}`"
+            lines.append(
+                f"## {title}: {_(_ICONS[row.status]) if row.status in _ICONS else row.status} "
+                f"({_number(row.points)}/{_number(row.max_points)})"
+            )
+            lines.append("")
+            message = clip_message(row.message).strip() or _("(no message)")
+            lines.extend(f"> {line}" if line else ">" for line in message.splitlines())
+            lines.append("")
+        if notes:
+            lines.append(_("## While your notebook ran"))
         lines.append("")
         lines.extend(f"- {clip_message(note, 300)}" for note in notes)
         lines.append("")
@@ -237,11 +265,13 @@ def write_feedback(
     folder: str | os.PathLike[str],
     rows: Iterable[GradeRow],
     notes: dict[str, Sequence[str]] | None = None,
+    languages: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Write one Markdown feedback file per submission under ``folder``.
 
     Sub-folders of the submissions are mirrored, so ``class 2/ada.ipynb`` gets
-    ``folder/class 2/ada.md``.
+    ``folder/class 2/ada.md``. ``languages`` maps a submission to the language of its
+    feedback (``"zh"`` for a Chinese notebook); a submission it does not name gets English.
 
     Returns
     -------
@@ -250,6 +280,7 @@ def write_feedback(
     """
     folder = Path(folder)
     notes = notes or {}
+    languages = languages or {}
     by_submission: dict[str, list[GradeRow]] = {}
     for row in rows:
         by_submission.setdefault(row.submission, []).append(row)
@@ -262,9 +293,10 @@ def write_feedback(
         used.add(name.lower())
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            feedback_markdown(submission, its_rows, notes.get(submission, ())), encoding="utf-8"
+        text = feedback_markdown(
+            submission, its_rows, notes.get(submission, ()), languages.get(submission, "en")
         )
+        target.write_text(text, encoding="utf-8")
         written[submission] = target
     return written
 

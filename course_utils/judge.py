@@ -161,30 +161,56 @@ def answer_of(request: Request, answer_name: str, notebook_code: str) -> tuple[b
     return True, reply.get("value")
 
 
-def judge(exercise_id: str, request: Request, notebook_code: str, seed: int | None) -> dict[str, Any]:
+def judge(
+    exercise_id: str, request: Request, notebook_code: str, seed: int | None, language: str = "en"
+) -> dict[str, Any]:
     """The verdict on one exercise of a submission, reached in this process.
+
+    Parameters
+    ----------
+    exercise_id : str
+        The exercise judged.
+    request : Request
+        One round trip to the submission kernel's probe.
+    notebook_code : str
+        Every code cell of the submitted notebook, as the grader read it.
+    seed : int or None
+        The teacher's seed of hidden inputs (None: public inputs only).
+    language : str
+        The language of the messages: the submission's ``metadata.course_utils.language``
+        (``"en"`` or ``"zh"``; anything else gives English). Set for this judgement only, as
+        :func:`course_utils.grading.using_language` does, whatever the grader's own settings.
 
     Returns
     -------
     dict
         ``exercise``, ``status``, ``points`` (capped at the exercise's own points), ``message``.
     """
+    from course_utils.grading import i18n
+
+    with i18n.using_language(i18n.normalise(language) or "en"):
+        return _judge(exercise_id, request, notebook_code, seed)
+
+
+def _judge(exercise_id: str, request: Request, notebook_code: str, seed: int | None) -> dict[str, Any]:
     from course_utils.grading import EXERCISES, attempts, check, hidden
+    from course_utils.grading.i18n import _
 
     exercise = EXERCISES[exercise_id]
     record: dict[str, Any] = {"exercise": exercise_id, "status": "error", "points": 0.0, "message": ""}
     try:
         found, answer = answer_of(request, exercise.answer_name, notebook_code)
     except KernelGone as exc:
-        record["message"] = f"The answer could not be read: {exc}."
+        record["message"] = _("The answer could not be read: {reason}.", reason=exc)
         return record
     if not found:
         record.update(
             status="not_attempted",
-            message=(
-                f"`{exercise.answer_name}` was not found after running the notebook: its cell was "
+            message=_(
+                "`{name}` was not found after running the notebook: its cell was "
                 "deleted, renamed or stopped with an error before defining it. Run the notebook from "
-                "the top and check that the cell defining it runs without an error."
+                "the top and check that the cell defining it runs without an error.",
+                name=exercise.answer_name,
             ),
         )
         return record

@@ -60,6 +60,17 @@ numbers, choices,         none                                            a sing
 SymPy expressions
 ========================  ==============================================  ====================================
 
+Languages
+---------
+Every message, hint and heading is a template in the message catalogue of
+:mod:`course_utils.grading.i18n` (the English text is the msgid; the Chinese translations
+live in ``locale/zh/course_utils.po``). ``check()`` and ``hint()`` answer in the language
+chosen by, in order: :func:`set_language` (``set_language("zh")``), the environment variable
+``COURSE_UTILS_LANGUAGE``, the running notebook's ``metadata.course_utils.language`` (the
+``zh/`` notebooks say ``"zh"``), a working directory inside the course's ``zh/`` folder; else
+English. The class grader passes each submission's language to
+:func:`course_utils.judge.judge`.
+
 Attempts and progress
 ---------------------
 Each :func:`check` and :func:`hint` appends one line to a small log beside the notebook
@@ -78,6 +89,7 @@ from typing import Any
 from . import attempts, timelimit
 from .attempts import progress
 from .compare import explain_exception, frame_is_student, is_blank
+from .i18n import N_, _, language, set_language, tidy, using_language
 from .registry import (
     EXERCISES,
     KINDS,
@@ -149,8 +161,10 @@ def check(exercise_id: str, answer: Any, *, timeout: float | None = None) -> Che
         return CheckResult(
             name[:100],
             "error",
-            f"Grader problem (not a mistake in your answer): {type(exc).__name__}: {exc}. "
-            "Please tell your teacher.",
+            _(
+                "Grader problem (not a mistake in your answer): {error}. Please tell your teacher.",
+                error=f"{type(exc).__name__}: {exc}",
+            ),
             0,
             1,
         )
@@ -161,8 +175,11 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
         return CheckResult(
             repr(exercise_id)[:100],
             "error",
-            "check() needs the exercise id as a string first, e.g. "
-            f"check('sigmoid_stable', sigmoid_stable); got {type(exercise_id).__name__}.",
+            _(
+                "check() needs the exercise id as a string first, e.g. "
+                "check('sigmoid_stable', sigmoid_stable); got {type}.",
+                type=type(exercise_id).__name__,
+            ),
             0,
             1,
         )
@@ -172,8 +189,8 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
 
     def result(status: str, message: str, fraction: float = 0.0) -> CheckResult:
         points = exercise.points if status == "passed" else partial_points(exercise.points, fraction)
-        message = message.replace("{section}", exercise.section_text)
-        message = message[:1].upper() + message[1:]
+        message = message.replace("{section}", _(exercise.section_text))
+        message = message[:1].upper() + message[1:] if language() == "en" else tidy(message)
         return CheckResult(exercise.id, status, message, points, exercise.points, exercise.hints)
 
     if is_blank(answer):
@@ -186,16 +203,19 @@ def _check(exercise_id: Any, answer: Any, timeout: float | None) -> CheckResult:
     except TimeLimitExceeded:
         return result(
             "error",
-            f"Time limit exceeded: checking your answer took longer than {limit:g} s. Does your "
-            "function loop forever (a `while` whose condition never becomes false), or loop in "
-            "Python over many elements? Use NumPy operations on whole arrays.",
+            _(
+                "Time limit exceeded: checking your answer took longer than {limit:g} s. Does your "
+                "function loop forever (a `while` whose condition never becomes false), or loop in "
+                "Python over many elements? Use NumPy operations on whole arrays.",
+                limit=limit,
+            ),
         )
     except NotAttempted:
         return result("not_attempted", _blank_message(exercise, answer))
     except PartialCredit as signal:
-        return result("failed", signal.message, signal.fraction)
+        return result("failed", _(signal.message), signal.fraction)
     except GradingSignal as signal:
-        return result(signal.status, signal.message)
+        return result(signal.status, _(signal.message))
     except BaseException as exc:  # noqa: BLE001 - classified below
         if frame_is_student(exc, answer):
             return result("error", explain_exception(exc))
@@ -222,16 +242,16 @@ def partial_points(points: float, fraction: float) -> float:
 
 def _outcome_result(exercise: Exercise, outcome: Any, result: Any) -> CheckResult:
     if isinstance(outcome, CheckResult):
-        return result(outcome.status, outcome.message)
+        return result(outcome.status, _(outcome.message))
     if isinstance(outcome, bool):
-        return result("passed", "Correct!") if outcome else result("failed", "Not correct yet.")
+        return result("passed", _("Correct!")) if outcome else result("failed", _("Not correct yet."))
     if (
         isinstance(outcome, tuple)
         and len(outcome) == 2
         and outcome[0] in STATUSES
         and isinstance(outcome[1], str)
     ):
-        return result(outcome[0], outcome[1])
+        return result(outcome[0], _(outcome[1]))
     return result(
         "error",
         _grader_problem(exercise, TypeError(f"the checker returned {outcome!r:.80}, not (status, message)")),
@@ -239,38 +259,50 @@ def _outcome_result(exercise: Exercise, outcome: Any, result: Any) -> CheckResul
 
 
 def _grader_problem(exercise: Exercise, exc: BaseException) -> str:
-    return (
-        f"Grader problem (not a mistake in your answer): the checker of {exercise.id!r} failed "
-        f"with {type(exc).__name__}: {exc}. Your answer could not be graded; please tell your "
-        "teacher."
+    return _(
+        "Grader problem (not a mistake in your answer): the checker of {exercise!r} failed "
+        "with {error}. Your answer could not be graded; please tell your teacher.",
+        exercise=exercise.id,
+        error=f"{type(exc).__name__}: {exc}",
     )
 
 
 def _blank_message(exercise: Exercise, answer: Any) -> str:
     if exercise.kind == "function" and callable(answer):
-        return (
-            f"Not attempted yet: the body of `{exercise.answer_name}` still raises "
+        return _(
+            "Not attempted yet: the body of `{name}` still raises "
             "NotImplementedError. Replace that line with your code, run the cell, then run this "
-            "check again."
+            "check again.",
+            name=exercise.answer_name,
         )
-    blank = "None" if answer is None else "..." if answer is Ellipsis else "a blank"
-    what = "define the function" if exercise.kind == "function" else "assign your answer to"
-    return (
-        f"Not attempted yet: {what} `{exercise.answer_name}` (it is still {blank}), run that "
-        "cell, then run this check again."
-    )
+    blank = "None" if answer is None else "..." if answer is Ellipsis else _("a blank")
+    if exercise.kind == "function":
+        template = N_(
+            "Not attempted yet: define the function `{name}` (it is still {blank}), run that "
+            "cell, then run this check again."
+        )
+    else:
+        template = N_(
+            "Not attempted yet: assign your answer to `{name}` (it is still {blank}), run that "
+            "cell, then run this check again."
+        )
+    return _(template, name=exercise.answer_name, blank=blank)
 
 
 def _unknown_id_message(exercise_id: str) -> str:
     matches = close_matches(exercise_id)
-    message = f"Unknown exercise id {exercise_id!r}."
+    message = _("Unknown exercise id {exercise_id!r}.", exercise_id=exercise_id)
     if matches:
-        message += f" Did you mean {' or '.join(repr(m) for m in matches)}?"
+        message += " " + _("Did you mean {matches}?", matches=_(" or ").join(repr(m) for m in matches))
     else:
-        message += f" There are {len(EXERCISES)} exercises; see course_utils.grading.EXERCISES."
+        message += " " + _(
+            "There are {count} exercises; see course_utils.grading.EXERCISES.", count=len(EXERCISES)
+        )
     if LOAD_ERRORS:
         broken = "; ".join(f"{k}: {v}" for k, v in LOAD_ERRORS.items())
-        message += f" (Grader problem: some exercise modules failed to load — {broken}.)"
+        message += " " + _(
+            "(Grader problem: some exercise modules failed to load — {broken}.)", broken=broken
+        )
     return message
 
 
@@ -300,14 +332,19 @@ class Hint(str):
     def _header(self) -> str:
         if not self.level:
             return ""
-        return f"Hint {self.level}/{self.total} for {self.exercise_id!r}"
+        return _(
+            "Hint {level}/{total} for {exercise_id!r}",
+            level=self.level,
+            total=self.total,
+            exercise_id=self.exercise_id,
+        )
 
     def _footer(self) -> str:
         if not self.level:
             return ""
         if self.level < self.total:
-            return f"Run hint({self.exercise_id!r}) again for the next hint."
-        return "That was the last hint."
+            return _("Run hint({exercise_id!r}) again for the next hint.", exercise_id=self.exercise_id)
+        return _("That was the last hint.")
 
     def __repr__(self) -> str:
         if not self.level:
@@ -356,17 +393,24 @@ def hint(exercise_id: str, level: int | None = None) -> Hint:
         return Hint(_unknown_id_message(shown))
     hints = EXERCISES[exercise_id].hints
     if not hints:
-        return Hint(f"There are no hints for {exercise_id!r}.")
+        return Hint(_("There are no hints for {exercise_id!r}.", exercise_id=exercise_id))
     total = len(hints)
     if level is None:
         chosen = min(_HINT_LEVELS.get(exercise_id, 0) + 1, total)
     elif isinstance(level, numbers.Integral) and not isinstance(level, bool) and 1 <= level <= total:
         chosen = int(level)
     else:
-        return Hint(f"level: expected a whole number from 1 to {total} for {exercise_id!r}, got {level!r}.")
+        return Hint(
+            _(
+                "level: expected a whole number from 1 to {total} for {exercise_id!r}, got {level!r}.",
+                total=total,
+                exercise_id=exercise_id,
+                level=level,
+            )
+        )
     _HINT_LEVELS[exercise_id] = chosen
     attempts.record_hint(exercise_id, EXERCISES[exercise_id].lesson, chosen)
-    return Hint(hints[chosen - 1], exercise_id, chosen, total)
+    return Hint(_(hints[chosen - 1]), exercise_id, chosen, total)
 
 
 def reset_hints(exercise_id: str | None = None) -> None:
@@ -390,8 +434,11 @@ __all__ = [
     "exercises_for_lesson",
     "get_exercise",
     "hint",
+    "language",
     "progress",
     "register",
     "reset_hints",
+    "set_language",
+    "using_language",
     "timelimit",
 ]

@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .i18n import N_, Lazy, _
+
 LOG_DIR = ".course_progress"
 """The hidden folder holding the log, in the working directory."""
 
@@ -342,14 +344,14 @@ def read_log(
     except FileNotFoundError:
         return LogReading(problem="no log")
     except OSError as exc:
-        return LogReading(problem=f"the log cannot be read ({type(exc).__name__})")
+        return LogReading(problem=Lazy("the log cannot be read ({error})", error=type(exc).__name__))
     if not stat.S_ISREG(info.st_mode):
-        return LogReading(problem="the log is not a regular file")
+        return LogReading(problem=N_("the log is not a regular file"))
     try:
         with open(path, "rb") as log:
             data = log.read(max_bytes + 1)
     except OSError as exc:
-        return LogReading(problem=f"the log cannot be read ({type(exc).__name__})")
+        return LogReading(problem=Lazy("the log cannot be read ({error})", error=type(exc).__name__))
     truncated = len(data) > max_bytes
     if truncated:
         data = data[: data.rfind(b"\n", 0, max_bytes) + 1]
@@ -462,7 +464,12 @@ def histories(records: Iterable[Mapping[str, Any]]) -> dict[str, ExerciseHistory
 
 
 # ----------------------------------------------------------------------------- progress()
-_LABELS = {"passed": "passed", "failed": "not yet", "error": "error", "not_attempted": "not attempted"}
+_LABELS = {
+    "passed": N_("passed"),
+    "failed": N_("not yet"),
+    "error": N_("error"),
+    "not_attempted": N_("not attempted"),
+}
 _COLOURS = {"passed": "#007A5A", "failed": "#C0490A", "error": "#A23B72", "not_attempted": "#5F6B73"}
 
 
@@ -510,23 +517,31 @@ class Progress:
         c = self.counts(lesson)
         total = sum(c.values())
         not_yet = c["failed"] + c["error"]
-        return f"{c['passed']} of {total} passed, {not_yet} not yet, {c['not_attempted']} not attempted"
+        return _(
+            "{passed} of {total} passed, {not_yet} not yet, {not_attempted} not attempted",
+            passed=c["passed"],
+            total=total,
+            not_yet=not_yet,
+            not_attempted=c["not_attempted"],
+        )
 
     def __str__(self) -> str:
-        lines = [f"Your progress (from {self.log})"]
+        lines = [_("Your progress (from {log})", log=self.log)]
         if self.note:
             lines.append(f"({self.note})")
         width = max((len(row.exercise) for row in self.rows), default=8)
         for lesson in self.lessons():
-            lines.append(f"\nLesson {lesson}: {self._summary(lesson)}")
+            lines.append("\n" + _("Lesson {lesson}: {summary}", lesson=lesson, summary=self._summary(lesson)))
             for row in (r for r in self.rows if r.lesson == lesson):
                 h = row.history
                 detail = (
-                    f"{_plural(h.attempts, 'attempt')}, {_plural(h.hints, 'hint')}"
+                    _plural(h.attempts, N_("{count} attempt"), N_("{count} attempts"))
+                    + ", "
+                    + _plural(h.hints, N_("{count} hint"), N_("{count} hints"))
                     if h.attempts or h.hints
                     else ""
                 )
-                lines.append(f"  {_LABELS[h.status]:<14} {row.exercise:<{width}}  {detail}".rstrip())
+                lines.append(f"  {_(_LABELS[h.status]):<14} {row.exercise:<{width}}  {detail}".rstrip())
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -534,18 +549,31 @@ class Progress:
     def _repr_html_(self) -> str:
         esc = html.escape
         parts = [
-            '<div class="course-utils-progress"><p><b>Your progress</b> '
-            f'<span style="opacity:0.75">(from <code>{esc(self.log)}</code>)</span></p>'
+            f'<div class="course-utils-progress"><p><b>{esc(_("Your progress"))}</b> '
+            f'<span style="opacity:0.75">({_("from {log}", log=f"<code>{esc(self.log)}</code>")})</span></p>'
         ]
         if self.note:
             parts.append(f"<p>{esc(self.note)}</p>")
-        parts.append(
-            '<table><thead><tr><th>lesson</th><th>exercise</th><th style="text-align:left">what it asks</th>'
-            "<th>status</th><th>attempts</th><th>hints</th><th>best points</th></tr></thead><tbody>"
+        headings = (
+            N_("lesson"),
+            N_("exercise"),
+            N_("what it asks"),
+            N_("status"),
+            N_("attempts"),
+            N_("hints"),
+            N_("best points"),
         )
+        cells = "".join(
+            f'<th style="text-align:left">{esc(_(h))}</th>'
+            if h == "what it asks"
+            else f"<th>{esc(_(h))}</th>"
+            for h in headings
+        )
+        parts.append(f"<table><thead><tr>{cells}</tr></thead><tbody>")
         for lesson in self.lessons():
+            heading = esc(_("Lesson {lesson}", lesson=lesson))
             parts.append(
-                f'<tr><td colspan="7" style="text-align:left"><b>Lesson {esc(lesson)}</b>: '
+                f'<tr><td colspan="7" style="text-align:left"><b>{heading}</b>: '
                 f"{esc(self._summary(lesson))}</td></tr>"
             )
             for row in (r for r in self.rows if r.lesson == lesson):
@@ -553,20 +581,20 @@ class Progress:
                 colour = _COLOURS[h.status]
                 badge = (
                     f'<span style="background:{colour};color:#fff;border-radius:4px;padding:0 6px">'
-                    f"{esc(_LABELS[h.status])}</span>"
+                    f"{esc(_(_LABELS[h.status]))}</span>"
                 )
                 best = f"{h.points:g}/{h.max_points:g}" if h.attempts else ""
                 parts.append(
                     f"<tr><td>{esc(row.lesson)}</td><td><code>{esc(row.exercise)}</code></td>"
-                    f'<td style="text-align:left">{esc(row.title)}</td><td>{badge}</td>'
+                    f'<td style="text-align:left">{esc(_(row.title))}</td><td>{badge}</td>'
                     f"<td>{h.attempts or ''}</td><td>{h.hints or ''}</td><td>{best}</td></tr>"
                 )
         parts.append("</tbody></table></div>")
         return "".join(parts)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, one: str, many: str) -> str:
+    return _(one if count == 1 else many, count=count)
 
 
 def progress(folder: str | os.PathLike[str] | None = None, lesson: str | int | None = None) -> Progress:
@@ -612,14 +640,16 @@ def progress(folder: str | os.PathLike[str] | None = None, lesson: str | int | N
     notes = []
     if reading.problem == "no log":
         notes.append(
-            "no checks recorded here yet: run the check cells of an exercise notebook in this folder"
+            _("no checks recorded here yet: run the check cells of an exercise notebook in this folder")
         )
     elif reading.problem:
-        notes.append(reading.problem)
+        notes.append(_(reading.problem))
     if reading.rejected:
-        notes.append(f"{reading.rejected} line(s) of the log are not valid records and were skipped")
+        notes.append(
+            _("{count} line(s) of the log are not valid records and were skipped", count=reading.rejected)
+        )
     if reading.truncated:
-        notes.append("the log is very long; only its beginning was read")
+        notes.append(_("the log is very long; only its beginning was read"))
     try:
         shown = os.path.relpath(path)
     except ValueError:  # another drive on Windows

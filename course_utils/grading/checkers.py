@@ -55,6 +55,7 @@ from .compare import (
     warning_problem,
     with_context,
 )
+from .i18n import N_, Lazy, _
 from .result import Fail, GradingSignal, InputChanged, NotAttempted, PartialCredit, WrongType
 
 CheckerFn = Callable[[Any], tuple[str, str]]
@@ -150,7 +151,7 @@ def _mistake_for(got: np.ndarray, candidates: Iterable[tuple[Any, str]], expecte
     """The message of the first candidate output ``got`` matches (and the reference does not)."""
     for output, message in candidates:
         if matches(got, output) and not matches(expected, output):
-            return message
+            return _(message)
     return None
 
 
@@ -204,18 +205,21 @@ def parts_line(passed: Sequence[str], failed: Sequence[str]) -> str:
     >>> parts_line(["a", "b"], ["c"])
     'Partial credit: a and b are right (2 of 3 parts); not yet right: c.'
     """
-    verb = "is" if len(passed) == 1 else "are"
-    total = len(passed) + len(failed)
-    return (
-        f"Partial credit: {join_names(passed)} {verb} right ({len(passed)} of {total} parts); "
-        f"not yet right: {join_names(failed)}."
+    template = (
+        N_("Partial credit: {passed} is right ({count} of {total} parts); not yet right: {failed}.")
+        if len(passed) == 1
+        else N_("Partial credit: {passed} are right ({count} of {total} parts); not yet right: {failed}.")
     )
+    total = len(passed) + len(failed)
+    return _(template, passed=join_names(passed), count=len(passed), total=total, failed=join_names(failed))
 
 
 def join_names(names: Sequence[str]) -> str:
     """``"a"``, ``"a and b"``, ``"a, b and c"``."""
-    names = list(names)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    names = [_(name) for name in names]
+    if len(names) == 1:
+        return names[0]
+    return _("{first} and {last}", first=_(", ").join(names[:-1]), last=names[-1])
 
 
 def settle_parts(
@@ -245,26 +249,34 @@ def settle_parts(
         :class:`~course_utils.grading.result.PartialCredit` when some parts passed.
     """
     if not failures:
-        names = ", ".join(part.name for part in parts)
-        return "passed", pass_message or f"Correct! Every part is right: {names}."
+        names = _(", ").join(_(part.name) for part in parts)
+        return "passed", _(pass_message) if pass_message else _(
+            "Correct! Every part is right: {names}.", names=names
+        )
     passed = [part for part in parts if part.name not in failures]
     failed = [part for part in parts if part.name in failures]
     required = [part for part in failed if part.required]
     if not passed or required:
         first = failures[required[0].name] if required else next(iter(failures.values()))
         if passed:
-            verb = "is" if len(passed) == 1 else "are"
-            first.message = (
-                f"{first.message}\n(No partial credit: {join_names([p.name for p in passed])} {verb} "
-                f"right, but this exercise is about {join_names([p.name for p in required])}.)"
+            template = (
+                N_("(No partial credit: {passed} is right, but this exercise is about {required}.)")
+                if len(passed) == 1
+                else N_("(No partial credit: {passed} are right, but this exercise is about {required}.)")
             )
+            note = _(
+                template,
+                passed=join_names([p.name for p in passed]),
+                required=join_names([p.name for p in required]),
+            )
+            first.message = f"{_(first.message)}\n{note}"
         raise first
     total = float(sum(part.weight for part in parts))
     fraction = sum(part.weight for part in passed) / total
     ordered = [name for name in failures if name in {p.name for p in failed}]
     line = parts_line([part.name for part in passed], ordered)
     raise PartialCredit(
-        f"{next(iter(failures.values())).message}\n{line}",
+        f"{_(next(iter(failures.values())).message)}\n{line}",
         fraction,
         tuple(part.name for part in passed),
         tuple(ordered),
@@ -418,11 +430,16 @@ def elementwise_checker(
     all_mistakes = list(mistakes)
     if sign_mistakes:
         all_mistakes += [
-            Mistake(lambda x: -reference(x), f"Sign error: your function returns −{name}(x)."),
+            Mistake(
+                lambda x: -reference(x), Lazy("Sign error: your function returns −{name}(x).", name=name)
+            ),
             Mistake(
                 lambda x: reference(-x),
-                f"Sign error: your function returns {name}(−x), the mirror image of {name}(x). "
-                "Check the sign inside (e.g. exp(-x) versus exp(x)) and your comparisons.",
+                Lazy(
+                    "Sign error: your function returns {name}(−x), the mirror image of {name}(x). "
+                    "Check the sign inside (e.g. exp(-x) versus exp(x)) and your comparisons.",
+                    name=name,
+                ),
             ),
         ]
 
@@ -438,9 +455,14 @@ def elementwise_checker(
             bad = at & ~((got >= low) & (got <= high))
             if bad.any():
                 value = got[bad][0]
-                return (
-                    f"At {arg} = {fmt(point)} your function returned {fmt(value)}; any value between "
-                    f"{fmt(low)} and {fmt(high)} is accepted there, but not that."
+                return _(
+                    "At {arg} = {x} your function returned {got}; any value between "
+                    "{low} and {high} is accepted there, but not that.",
+                    arg=arg,
+                    x=fmt(point),
+                    got=fmt(value),
+                    low=fmt(low),
+                    high=fmt(high),
                 )
         return None
 
@@ -454,7 +476,14 @@ def elementwise_checker(
         grid = hidden.extend_grid(base)
         x = grid.copy()
         got, run = evaluate(
-            f, x, f"when called with a 1-D array of {x.size} values from {fmt(x[0])} to {fmt(x[-1])}"
+            f,
+            x,
+            _(
+                "when called with a 1-D array of {count} values from {first} to {last}",
+                count=x.size,
+                first=fmt(x[0]),
+                last=fmt(x[-1]),
+            ),
         )
         problem = shape_problem(got, x.shape)
         if problem:
@@ -477,12 +506,13 @@ def elementwise_checker(
             raise Fail(kink_fail)
         # (2) a 2-D input keeps its shape
         x2 = np.linspace(-3.0, 3.0, 12).reshape(3, 4)
-        got2, _ = evaluate(f, x2.copy(), "when called with a 2-D array of shape (3, 4)")
+        got2, _run2 = evaluate(f, x2.copy(), _("when called with a 2-D array of shape (3, 4)"))
         problem = shape_problem(got2, x2.shape)
         if problem:
             raise Fail(
-                with_context("for a 2-D input of shape (3, 4)", problem)
-                + " The output must keep the input's shape."
+                with_context(_("for a 2-D input of shape (3, 4)"), problem)
+                + " "
+                + _("The output must keep the input's shape.")
             )
         compare_arrays(
             got2,
@@ -490,11 +520,11 @@ def elementwise_checker(
             rtol=rtol,
             atol=atol,
             x=x2,
-            context="for a 2-D input of shape (3, 4),",
+            context=_("for a 2-D input of shape (3, 4),"),
             accept=kink_accept(x2, got2),
             arg=arg,
         )
-        checked = f"{grid.size} points and a 2-D input"
+        checked = _("{count} points and a 2-D input", count=grid.size)
         # (3, 4) extreme inputs
         if stable:
             if silences_warnings(f):
@@ -503,7 +533,7 @@ def elementwise_checker(
             _check_stable(
                 f, reference, np.array(FLOAT32_INPUTS, dtype=np.float32), 1e-5, STABLE_ATOL, stability_advice
             )
-            checked += ", and on extreme inputs (±710, ±1e4, float32 limits) without warnings or NaN"
+            checked += _(", and on extreme inputs (±710, ±1e4, float32 limits) without warnings or NaN")
         if len(relative_inputs):
             _check_relative(
                 f,
@@ -514,8 +544,10 @@ def elementwise_checker(
                 relative_advice,
                 arg,
             )
-            checked += ", to a relative 1e-7 even where the values are tiny"
-        message = f"Correct! Your {name} agrees with the reference on {checked}."
+            checked += _(", to a relative 1e-7 even where the values are tiny")
+        message = _(
+            "Correct! Your {name} agrees with the reference on {checked}.", name=name, checked=checked
+        )
         if infinity_note:
             note = _infinity_note(f, reference, name)
             if note:
@@ -535,8 +567,9 @@ def _check_stable(
 ) -> None:
     """Fail unless ``f`` is warning-free, finite and accurate on the extreme inputs ``x``."""
     dtype_note = " (float32)" if x.dtype == np.float32 else ""
+    advice = _(advice) if advice else ""
     expected = reference(x.astype(np.float64))
-    run = call(f, x.copy(), call_desc=f"on extreme inputs{dtype_note}")
+    run = call(f, x.copy(), call_desc=_("on extreme inputs{note}", note=dtype_note))
     got = as_array(run.value)
     problem = shape_problem(got, x.shape)
     if problem:
@@ -546,7 +579,9 @@ def _check_stable(
         return
     # Find the first offending input, one element at a time, to name it.
     for i, xi in enumerate(x):
-        single = call(f, np.array([xi], dtype=x.dtype), call_desc=f"with x = [{fmt(xi)}]{dtype_note}")
+        single = call(
+            f, np.array([xi], dtype=x.dtype), call_desc=_("with x = [{x}]{note}", x=fmt(xi), note=dtype_note)
+        )
         value = as_array(single.value).reshape(-1)
         bad_value = value.size != 1 or find_mismatch(value[:1], expected[i : i + 1], rtol=rtol, atol=atol)
         if not single.warnings and not bad_value:
@@ -556,23 +591,38 @@ def _check_stable(
         if bad_value and value.size == 1:
             warn = f" ({single.warning_text})" if single.warnings else ""
             raise Fail(
-                f"Not stable: at {where} your function returned {fmt(value[0])}, expected "
-                f"{fmt(expected[i])}{warn}.{advice_text}"
+                _(
+                    "Not stable: at {where} your function returned {got}, expected {expected}{warning}.",
+                    where=where,
+                    got=fmt(value[0]),
+                    expected=fmt(expected[i]),
+                    warning=warn,
+                )
+                + advice_text
             )
         if single.warnings:
             where_note = (
-                " np.where does not help here: it evaluates BOTH branches on every element before choosing."
+                " "
+                + _(
+                    "np.where does not help here: it evaluates BOTH branches on every element "
+                    "before choosing."
+                )
                 if _uses_where(f)
                 else ""
             )
             raise Fail(
-                f"{warning_problem(single, x=xi, note=dtype_note)} Your values are right, but an "
-                "intermediate result "
-                f"overflowed on the way.{where_note}{advice_text}"
+                warning_problem(single, x=xi, note=dtype_note)
+                + " "
+                + _("Your values are right, but an intermediate result overflowed on the way.")
+                + where_note
+                + advice_text
             )
     # Only the whole-array call misbehaved.
     if mismatch is not None:
-        raise Fail(f"Not stable: {describe_mismatch(mismatch, x=x)}{' ' + advice if advice else ''}")
+        raise Fail(
+            _("Not stable: {detail}", detail=describe_mismatch(mismatch, x=x))
+            + (" " + advice if advice else "")
+        )
     raise Fail(f"{warning_problem(run)}{' ' + advice if advice else ''}")
 
 
@@ -592,7 +642,7 @@ def _check_relative(
 ) -> None:
     """Fail unless ``f`` agrees with ``reference`` to a relative 1e-7 on ``x`` (tiny values too)."""
     expected = reference(x)
-    got = as_array(call(f, x.copy(), call_desc=f"with {arg} = {fmt(x)}").value)
+    got = as_array(call(f, x.copy(), call_desc=_("with {arg} = {x}", arg=arg, x=fmt(x))).value)
     problem = shape_problem(got, x.shape)
     if problem:
         raise Fail(problem)
@@ -606,16 +656,21 @@ def _check_relative(
             and find_mismatch(got, candidate, rtol=1e-9, atol=atol) is None
             and find_mismatch(candidate, expected, rtol=STABLE_RTOL, atol=atol) is not None
         ):
-            raise Fail(message)
+            raise Fail(_(message))
     with np.errstate(all="ignore"):
         rel = abs(mismatch.got - mismatch.expected) / abs(mismatch.expected) if mismatch.expected else np.inf
     at = fmt(x[mismatch.index]) if x.ndim else fmt(x)
-    message = (
-        f"Not accurate for tiny values: at {arg} = {at} your function returned {fmt(mismatch.got)}, "
-        f"expected {fmt(mismatch.expected)} — a relative error of {rel:.1e}, and the exercise "
-        "asks for a relative 1e-7 also where the value is tiny (relative means relative)."
+    message = _(
+        "Not accurate for tiny values: at {arg} = {x} your function returned {got}, "
+        "expected {expected} — a relative error of {rel:.1e}, and the exercise "
+        "asks for a relative 1e-7 also where the value is tiny (relative means relative).",
+        arg=arg,
+        x=at,
+        got=fmt(mismatch.got),
+        expected=fmt(mismatch.expected),
+        rel=rel,
     )
-    raise Fail(f"{message} {advice}" if advice else message)
+    raise Fail(f"{message} {_(advice)}" if advice else message)
 
 
 def _infinity_note(
@@ -625,13 +680,17 @@ def _infinity_note(
     try:
         got = as_array(call(f, x.copy()).value).reshape(-1)
     except Exception:  # noqa: BLE001 - the note is optional
-        return "(Optional: your function does not handle x = ±inf; the library's version returns the limits.)"
+        return _(
+            "(Optional: your function does not handle x = ±inf; the library's version returns the limits.)"
+        )
     expected = reference(x)
     if got.shape == expected.shape and np.allclose(got, expected, equal_nan=False):
         return None
-    return (
-        f"(Optional: at x = ±inf your function returns {fmt(got)}; the limits are {fmt(expected)}. "
-        "Infinite inputs are not graded.)"
+    return _(
+        "(Optional: at x = ±inf your function returns {got}; the limits are {expected}. "
+        "Infinite inputs are not graded.)",
+        got=fmt(got),
+        expected=fmt(expected),
     )
 
 
@@ -671,7 +730,7 @@ def function_checker(
         f = require_function(answer, signature=signature)
         all_cases = _value(cases) if callable(cases) else cases
         for case in all_cases:
-            context = describe(*case) if describe else f"for the arguments {fmt(case)}"
+            context = _(describe(*case)) if describe else _("for the arguments {case}", case=fmt(case))
             copies = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case)
             run = call(f, *copies, call_desc=context)
             expected = np.asarray(reference(*case), dtype=np.float64)
@@ -688,12 +747,17 @@ def function_checker(
             )
             if expected.ndim == 0 and problem is None:
                 where = f"{context[:1].upper()}{context[1:]}"
-                detail = f"{where} your function returned {fmt(got)}, expected {fmt(expected)}."
+                detail = _(
+                    "{where} your function returned {got}, expected {expected}.",
+                    where=where,
+                    got=fmt(got),
+                    expected=fmt(expected),
+                )
             raise Fail(f"{known}\n{detail}" if known else detail)
-        return (
-            "passed",
-            pass_message
-            or f"Correct! Your function gives the right result in all {len(all_cases)} test cases.",
+        if pass_message:
+            return "passed", _(pass_message)
+        return "passed", _(
+            "Correct! Your function gives the right result in all {count} test cases.", count=len(all_cases)
         )
 
     return checker
@@ -708,7 +772,7 @@ def number_checker(
     digits: int | None = None,
     mistakes: Sequence[Mistake] = (),
     near_rtol: float = 1e-3,
-    what: str = "your answer",
+    what: str = N_("your answer"),
     explain: Callable[[float], str | None] | None = None,
 ) -> CheckerFn:
     """A checker for a single number (``mistakes``: ``Mistake(value_or_callable, message)``).
@@ -743,11 +807,11 @@ def number_checker(
             explain=explain,
         )
         precision = (
-            f"to the {digits} significant digits asked"
+            _("to the {digits} significant digits asked", digits=digits)
             if digits
-            else f"to a relative tolerance of {rtol:.0e}"
+            else _("to a relative tolerance of {rtol:.0e}", rtol=rtol)
         )
-        return "passed", f"Correct! {fmt(value)} is right ({precision})."
+        return "passed", _("Correct! {value} is right ({precision}).", value=fmt(value), precision=precision)
 
     return checker
 
@@ -781,7 +845,7 @@ def sequence_checker(
         right = [n for n, ok in zip(names, close, strict=False) if ok]
         wrong = [n for n, ok in zip(names, close, strict=False) if not ok]
         return PartialCredit(
-            f"{message}\n{parts_line(right, wrong)}", len(right) / len(names), tuple(right), tuple(wrong)
+            f"{_(message)}\n{parts_line(right, wrong)}", len(right) / len(names), tuple(right), tuple(wrong)
         )
 
     def checker(answer: Any) -> tuple[str, str]:
@@ -790,38 +854,54 @@ def sequence_checker(
         limits = [digits_tolerance(t, digits) if digits else atol + rtol * abs(t) for t in target]
         close = [abs(v - t) <= max(lim, atol) for v, t, lim in zip(values, target, limits, strict=False)]
         if all(close):
-            return "passed", f"Correct! ({', '.join(names)}) = ({', '.join(fmt(v) for v in values)})."
+            return "passed", _(
+                "Correct! ({names}) = ({values}).",
+                names=", ".join(names),
+                values=", ".join(fmt(v) for v in values),
+            )
         for mistake in mistakes:
             wrong = [float(v) for v in _value(mistake.func)]
             if np.allclose(values, wrong, rtol=near_rtol, atol=atol):
                 raise fail(mistake.message, close)
         if len(values) == 2 and np.allclose(values[::-1], target, rtol=near_rtol, atol=atol):
             raise Fail(
-                f"The order is swapped: the answer must be ({names[0]}, {names[1]}), you gave "
-                f"({names[1]}, {names[0]})."
+                _(
+                    "The order is swapped: the answer must be ({first}, {second}), "
+                    "you gave ({second}, {first}).",
+                    first=names[0],
+                    second=names[1],
+                )
             )
         asked = (
-            f"the exercise asks for at least {digits} significant digits"
+            _("the exercise asks for at least {digits} significant digits", digits=digits)
             if digits
-            else f"needs at most {rtol:.0e}"
+            else _("needs at most {rtol:.0e}", rtol=rtol)
         )
         problems = []
+        plainly_wrong = False
         for name, v, t, ok in zip(names, values, target, close, strict=False):
             if ok:
                 continue
             rel = abs(v - t) / abs(t) if t else abs(v - t)
             if rel <= near_rtol:
                 problems.append(
-                    f"{name} = {fmt(v)} is close but not precise enough (relative error {rel:.1e}; "
-                    f"{asked}): keep all the digits (or round correctly), or compute it"
+                    _(
+                        "{name} = {value} is close but not precise enough (relative error {rel:.1e}; "
+                        "{asked}): keep all the digits (or round correctly), or compute it",
+                        name=name,
+                        value=fmt(v),
+                        rel=rel,
+                        asked=asked,
+                    )
                 )
             else:
-                problems.append(f"{name} = {fmt(v)} is not correct")
+                plainly_wrong = True
+                problems.append(_("{name} = {value} is not correct", name=name, value=fmt(v)))
         right = [n for n, ok in zip(names, close, strict=False) if ok]
-        tail = f" ({', '.join(right)} is right.)" if right and not partial else ""
-        detail = explain(values) if explain and any(p.endswith("is not correct") for p in problems) else None
-        more = f" {detail}" if detail else ""
-        raise fail("; ".join(problems) + "." + tail + more, close)
+        tail = " " + _("({names} is right.)", names=", ".join(right)) if right and not partial else ""
+        detail = explain(values) if explain and plainly_wrong else None
+        more = f" {_(detail)}" if detail else ""
+        raise fail(_("; ").join(problems) + _(".") + tail + more, close)
 
     if partial:
         checker.parts = tuple(names)  # type: ignore[attr-defined]
@@ -855,9 +935,9 @@ def choice_checker(
     def checker(answer: Any) -> tuple[str, str]:
         letter = normalise_choice(answer, options)
         if letter == correct:
-            return "passed", f"Correct! {letter}) {options[letter]}"
-        why = notes.get(letter, "That statement is not true.")
-        raise Fail(f"Not {letter}: {why}")
+            return "passed", _("Correct! {letter}) {option}", letter=letter, option=_(options[letter]))
+        why = notes.get(letter, N_("That statement is not true."))
+        raise Fail(_("Not {letter}: {why}", letter=letter, why=_(why)))
 
     return checker
 
@@ -866,7 +946,7 @@ def sympy_checker(
     reference: Callable[[], Any],
     *,
     symbol: str = "x",
-    reference_name: str = "the answer",
+    reference_name: str = N_("the answer"),
     mistakes: Callable[[], Sequence[tuple[Any, str]]] | None = None,
 ) -> CheckerFn:
     """A checker for a SymPy expression in a symbol named ``symbol``.
@@ -891,13 +971,17 @@ def sympy_checker(
             reference_name=reference_name,
             mistakes=mistakes() if mistakes else (),
         )
-        return "passed", f"Correct! Your expression is equal to {reference_name} for every {symbol}."
+        return "passed", _(
+            "Correct! Your expression is equal to {reference} for every {symbol}.",
+            reference=_(reference_name),
+            symbol=symbol,
+        )
 
     return checker
 
 
 # ----------------------------------------------------------------------------- rules of a statement
-LIBRARY_FUNCTION_MESSAGE = (
+LIBRARY_FUNCTION_MESSAGE = N_(
     "Your answer is a ready-made library function ({name}), not a function you wrote: this "
     "exercise asks you to write it yourself. Define it with `def` in your notebook."
 )
@@ -939,27 +1023,35 @@ def enforce_source_rules(
     Fail
         Naming the forbidden names found, or the missing required one.
     """
+    rule = _(rule)
     origin = function_origin(answer)
     if origin == "library":
-        raise Fail(f"{LIBRARY_FUNCTION_MESSAGE.format(name=_qualified_name(answer))} {rule}")
+        raise Fail(f"{_(LIBRARY_FUNCTION_MESSAGE, name=_qualified_name(answer))} {rule}")
     if origin == "unreadable":
         raise Fail(
-            "The source of your function cannot be read, so this exercise's rule cannot be "
-            "checked: define the function with `def` in a notebook cell (or a .py file) and run "
-            f"that cell. {rule}"
+            _(
+                "The source of your function cannot be read, so this exercise's rule cannot be "
+                "checked: define the function with `def` in a notebook cell (or a .py file) and run "
+                "that cell."
+            )
+            + f" {rule}"
         )
     used = uses_any(answer, forbidden, helpers=helpers)
     if used:
-        shown = ", ".join(dict.fromkeys(forbidden[name] for name in used))
-        raise Fail(f"Your function uses {shown}, which this exercise rules out. {rule}")
+        shown = ", ".join(dict.fromkeys(_(forbidden[name]) for name in used))
+        raise Fail(_("Your function uses {names}, which this exercise rules out.", names=shown) + f" {rule}")
     if required:
         source = student_source(answer) or ""
         names = source_names(source)
         parts = {part.lower() for name in names for part in name.replace(".", "_").split("_")}
         if not any(req.lower() in parts for req in required):
-            shown = " or ".join(dict.fromkeys(required.values()))
+            shown = _(" or ").join(dict.fromkeys(_(value) for value in required.values()))
             raise Fail(
-                f"Your function does not use {shown}, which this exercise asks you to build on. {rule}"
+                _(
+                    "Your function does not use {names}, which this exercise asks you to build on.",
+                    names=shown,
+                )
+                + f" {rule}"
             )
 
 
@@ -1016,10 +1108,12 @@ def reuse_note(answer: Any, helpers: Mapping[str, str]) -> str | None:
     if not used:
         return None
     name = used[0]
-    return (
-        f"Your function calls your own `{name}` from an earlier exercise. If "
-        f"check({helpers[name]!r}, {name}) does not pass yet, fix that first: this failure may "
-        "come from it."
+    return _(
+        "Your function calls your own `{name}` from an earlier exercise. If "
+        "check({exercise!r}, {name}) does not pass yet, fix that first: this failure may "
+        "come from it.",
+        name=name,
+        exercise=helpers[name],
     )
 
 
@@ -1033,7 +1127,7 @@ def noting_reuse(checker: CheckerFn, helpers: Mapping[str, str]) -> CheckerFn:
             if signal.status in ("failed", "error"):
                 note = reuse_note(answer, helpers) if callable(answer) else None
                 if note:
-                    signal.message = f"{signal.message}\n{note}"
+                    signal.message = f"{_(signal.message)}\n{note}"
             raise
 
     noted.__doc__ = checker.__doc__

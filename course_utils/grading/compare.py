@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .i18n import N_, _
 from .result import Fail, InputChanged, NotAttempted, StudentError, WrongType
 from .timelimit import TimeLimitExceeded
 
@@ -39,7 +40,7 @@ STABLE_ATOL = 1e-12
 _GRADING_DIR = os.path.dirname(os.path.abspath(__file__))
 _STDLIB_DIR = os.path.dirname(os.path.abspath(os.__file__)) + os.sep
 
-SCALAR_ONLY_NOTE = (
+SCALAR_ONLY_NOTE = N_(
     "Your function seems to work on single numbers only. It receives whole NumPy arrays: "
     "use np.exp, np.tanh, np.maximum and np.where instead of math.exp and `if x > 0:`."
 )
@@ -80,7 +81,7 @@ def fmt(value: Any) -> str:
             )
             text = " ".join(text.split())
             return text if len(text) <= 160 else text[:157] + "..."
-        return f"an array of dtype {value.dtype} and shape {value.shape}"
+        return _("an array of dtype {dtype} and shape {shape}", dtype=value.dtype, shape=value.shape)
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -98,14 +99,14 @@ def type_name(value: Any) -> str:
     if value is None:
         return "None"
     if isinstance(value, np.ndarray):
-        return f"a NumPy array of shape {value.shape}"
+        return _("a NumPy array of shape {shape}", shape=value.shape)
     if _is_sympy(value):
-        return "a SymPy expression"
+        return _("a SymPy expression")
     if callable(value) and not isinstance(value, type):
-        return "a function"
+        return _("a function")
     name = type(value).__name__
-    article = "an" if name[:1].lower() in "aeiou" else "a"
-    return f"{article} {name}"
+    template = N_("an {name}") if name[:1].lower() in "aeiou" else N_("a {name}")
+    return _(template, name=name)
 
 
 def _is_sympy(value: Any) -> bool:
@@ -132,16 +133,20 @@ def require_function(answer: Any, *, signature: str = "f(x)") -> Callable[..., A
         return answer
     extra = ""
     if _is_sympy(answer):
-        extra = " To turn a SymPy expression into one, use sp.lambdify(x, expr, 'numpy')."
+        extra = " " + _("To turn a SymPy expression into one, use sp.lambdify(x, expr, 'numpy').")
     elif isinstance(answer, (numbers.Number, np.ndarray, list, tuple)):
-        extra = " Did you assign the result of calling your function instead of the function itself?"
+        extra = " " + _("Did you assign the result of calling your function instead of the function itself?")
     raise WrongType(
-        f"Expected a function that can be called as {signature}, but the answer is "
-        f"{type_name(answer)}.{extra}"
+        _(
+            "Expected a function that can be called as {signature}, but the answer is {type}.",
+            signature=signature,
+            type=type_name(answer),
+        )
+        + extra
     )
 
 
-def as_number(answer: Any, *, what: str = "your answer") -> float:
+def as_number(answer: Any, *, what: str = N_("your answer")) -> float:
     """Read a single real number from ``answer`` (int, float, NumPy scalar, 0-d or size-1
     array, SymPy or mpmath number).
 
@@ -155,32 +160,55 @@ def as_number(answer: Any, *, what: str = "your answer") -> float:
     >>> as_number(np.float32(0.5)), as_number(np.array([2]))
     (0.5, 2.0)
     """
+    what = _(what)
     if isinstance(answer, (bool, np.bool_)):
-        raise WrongType(f"Expected a number, but {what} is the boolean {answer}.")
+        raise WrongType(_("Expected a number, but {what} is the boolean {answer}.", what=what, answer=answer))
     if isinstance(answer, (numbers.Real, np.integer, np.floating)):
         return float(answer)
     if isinstance(answer, np.ndarray):
         if answer.size == 1 and answer.dtype.kind in "iuf":
             return float(answer.reshape(()))
-        raise WrongType(f"Expected a single number, but {what} is {type_name(answer)}.")
+        raise WrongType(
+            _("Expected a single number, but {what} is {type}.", what=what, type=type_name(answer))
+        )
     if isinstance(answer, str):
-        raise WrongType(f"Expected a number, but {what} is the string {answer!r}: remove the quotes.")
+        raise WrongType(
+            _(
+                "Expected a number, but {what} is the string {answer!r}: remove the quotes.",
+                what=what,
+                answer=answer,
+            )
+        )
     if isinstance(answer, (complex, np.complexfloating)):
-        raise WrongType(f"Expected a real number, but {what} is the complex number {answer}.")
+        raise WrongType(
+            _("Expected a real number, but {what} is the complex number {answer}.", what=what, answer=answer)
+        )
     if _is_sympy(answer):
         symbols = getattr(answer, "free_symbols", set())
         if symbols:
             names = ", ".join(sorted(str(s) for s in symbols))
             raise WrongType(
-                f"Expected a number, but {what} is a SymPy expression in {names}: evaluate it "
-                "to a number (e.g. float(expr.subs(...)) or sp.nsolve)."
+                _(
+                    "Expected a number, but {what} is a SymPy expression in {names}: evaluate it "
+                    "to a number (e.g. float(expr.subs(...)) or sp.nsolve).",
+                    what=what,
+                    names=names,
+                )
             )
         try:
             value = complex(answer)
         except (TypeError, ValueError):
-            raise WrongType(f"Expected a number, but {what} is the SymPy object {fmt(answer)}.") from None
+            raise WrongType(
+                _(
+                    "Expected a number, but {what} is the SymPy object {answer}.",
+                    what=what,
+                    answer=fmt(answer),
+                )
+            ) from None
         if value.imag != 0:
-            raise WrongType(f"Expected a real number, but {what} is complex: {value}.")
+            raise WrongType(
+                _("Expected a real number, but {what} is complex: {value}.", what=what, value=value)
+            )
         return value.real
     if type(answer).__module__.split(".")[0] in ("mpmath", "decimal", "fractions"):
         try:
@@ -188,16 +216,21 @@ def as_number(answer: Any, *, what: str = "your answer") -> float:
         except (TypeError, ValueError):
             pass
     if isinstance(answer, (list, tuple)):
-        raise WrongType(f"Expected a single number, but {what} is {type_name(answer)}.")
+        raise WrongType(
+            _("Expected a single number, but {what} is {type}.", what=what, type=type_name(answer))
+        )
     if callable(answer):
         raise WrongType(
-            f"Expected a number, but {what} is a function: compute the value and assign the number."
+            _(
+                "Expected a number, but {what} is a function: compute the value and assign the number.",
+                what=what,
+            )
         )
-    raise WrongType(f"Expected a number, but {what} is {type_name(answer)}.")
+    raise WrongType(_("Expected a number, but {what} is {type}.", what=what, type=type_name(answer)))
 
 
 def as_sequence(
-    answer: Any, *, length: int, names: Sequence[str] | None = None, what: str = "your answer"
+    answer: Any, *, length: int, names: Sequence[str] | None = None, what: str = N_("your answer")
 ) -> list[float]:
     """Read a list, tuple or 1-D array of ``length`` numbers.
 
@@ -209,33 +242,44 @@ def as_sequence(
         If it has the wrong length.
     """
     label = f" ({', '.join(names)})" if names else ""
+    what = _(what)
+    not_a_list = N_("Expected a list or tuple of {length} numbers{label}, but {what} is {type}.")
     if isinstance(answer, (str, bytes, Mapping)) or _is_sympy(answer):
-        raise WrongType(
-            f"Expected a list or tuple of {length} numbers{label}, but {what} is {type_name(answer)}."
-        )
+        raise WrongType(_(not_a_list, length=length, label=label, what=what, type=type_name(answer)))
     if isinstance(answer, np.ndarray):
         if answer.ndim != 1:
             raise WrongType(
-                f"Expected {length} numbers{label} in a list, tuple or 1-D array, but {what} is "
-                f"{type_name(answer)}."
+                _(
+                    "Expected {length} numbers{label} in a list, tuple or 1-D array, but {what} is {type}.",
+                    length=length,
+                    label=label,
+                    what=what,
+                    type=type_name(answer),
+                )
             )
         items = list(answer)
     elif isinstance(answer, (list, tuple)):
         items = list(answer)
     else:
-        raise WrongType(
-            f"Expected a list or tuple of {length} numbers{label}, but {what} is {type_name(answer)}."
-        )
+        raise WrongType(_(not_a_list, length=length, label=label, what=what, type=type_name(answer)))
     if len(items) != length:
-        raise Fail(f"Expected {length} numbers{label}, but {what} has {len(items)}.")
+        raise Fail(
+            _(
+                "Expected {length} numbers{label}, but {what} has {count}.",
+                length=length,
+                label=label,
+                what=what,
+                count=len(items),
+            )
+        )
     values = []
     for i, item in enumerate(items):
-        name = names[i] if names else f"item {i}"
-        values.append(as_number(item, what=f"{name} in {what}"))
+        name = names[i] if names else _("item {i}", i=i)
+        values.append(as_number(item, what=_("{name} in {what}", name=name, what=what)))
     return values
 
 
-def as_array(value: Any, *, what: str = "your function") -> np.ndarray:
+def as_array(value: Any, *, what: str = N_("your function")) -> np.ndarray:
     """Turn a student's returned value into a float64 array (lists, tuples and arrays alike).
 
     Raises
@@ -249,19 +293,26 @@ def as_array(value: Any, *, what: str = "your function") -> np.ndarray:
     >>> as_array([1, 2]).dtype
     dtype('float64')
     """
+    what = _(what)
     if value is None:
-        raise Fail(f"{what} returned None: did you forget the `return` statement?")
+        raise Fail(_("{what} returned None: did you forget the `return` statement?", what=what))
     if isinstance(value, (str, bytes)):
-        raise Fail(f"{what} returned the string {fmt(value)}, not numbers.")
+        raise Fail(_("{what} returned the string {value}, not numbers.", what=what, value=fmt(value)))
     if _is_sympy(value):
         raise Fail(
-            f"{what} returned a SymPy expression; this exercise needs numbers: compute with "
-            "NumPy (np.exp, ...) rather than SymPy."
+            _(
+                "{what} returned a SymPy expression; this exercise needs numbers: compute with "
+                "NumPy (np.exp, ...) rather than SymPy.",
+                what=what,
+            )
         )
     if callable(value) and not isinstance(value, np.ndarray):
         raise Fail(
-            f"{what} returned a function, not numbers: did you forget to call it, e.g. "
-            "`np.exp` instead of `np.exp(x)`?"
+            _(
+                "{what} returned a function, not numbers: did you forget to call it, e.g. "
+                "`np.exp` instead of `np.exp(x)`?",
+                what=what,
+            )
         )
     try:
         with warnings.catch_warnings():
@@ -270,7 +321,13 @@ def as_array(value: Any, *, what: str = "your function") -> np.ndarray:
             if isinstance(arr, np.matrix):
                 arr = np.asarray(arr.A)
             if arr.dtype.kind == "c":
-                raise Fail(f"{what} returned complex numbers ({fmt(arr)}); expected real ones.")
+                raise Fail(
+                    _(
+                        "{what} returned complex numbers ({values}); expected real ones.",
+                        what=what,
+                        values=fmt(arr),
+                    )
+                )
             if arr.dtype.kind not in "biuf":
                 arr = arr.astype(np.float64)
             return arr.astype(np.float64)
@@ -278,8 +335,12 @@ def as_array(value: Any, *, what: str = "your function") -> np.ndarray:
         raise
     except Exception:
         raise Fail(
-            f"{what} returned {type_name(value)} that cannot be read as an array of numbers "
-            "(a ragged nest of lists, or objects that are not numbers)."
+            _(
+                "{what} returned {type} that cannot be read as an array of numbers "
+                "(a ragged nest of lists, or objects that are not numbers).",
+                what=what,
+                type=type_name(value),
+            )
         ) from None
 
 
@@ -309,7 +370,7 @@ class Run:
         return f"{first.category.__name__}: {first.message}"
 
 
-INPUT_CHANGED_MESSAGE = (
+INPUT_CHANGED_MESSAGE = N_(
     "Your function changed its input array in place{where}: after the call the caller's array "
     "holds different numbers (for example `x -= ...`, `x /= T` or `x[x < 0] = 0` write into the "
     "caller's array). An answer must not modify its inputs: compute into a new array instead "
@@ -376,7 +437,7 @@ def call(
     for arg, before in snapshots:
         if not inputs_unchanged(arg, before):
             where = f" ({call_desc})" if call_desc else ""
-            raise InputChanged(INPUT_CHANGED_MESSAGE.format(where=where))
+            raise InputChanged(_(INPUT_CHANGED_MESSAGE, where=where))
     return Run(value, tuple(caught))
 
 
@@ -394,32 +455,40 @@ _BUILTIN_NOTES: tuple[tuple[str, str], ...] = (
     ("only size-1 arrays", SCALAR_ONLY_NOTE),
     ("only 0-dimensional arrays", SCALAR_ONLY_NOTE),
     ("truth value of an array with more than one element is ambiguous", SCALAR_ONLY_NOTE),
-    ("math range error", "math.exp overflowed: work with NumPy arrays and a stable formula."),
+    ("math range error", N_("math.exp overflowed: work with NumPy arrays and a stable formula.")),
     (
         "object is not callable",
-        "A number was called like a function: `alpha(np.exp(x) - 1)` means *call* alpha. "
-        "You probably forgot a `*`.",
+        N_(
+            "A number was called like a function: `alpha(np.exp(x) - 1)` means *call* alpha. "
+            "You probably forgot a `*`."
+        ),
     ),
     (
         "unexpected keyword argument",
-        "Your function does not accept an argument the exercise passes: check its signature.",
+        N_("Your function does not accept an argument the exercise passes: check its signature."),
     ),
     (
         "positional argument",
-        "Your function takes a different number of arguments than the exercise asks for: "
-        "check its signature.",
+        N_(
+            "Your function takes a different number of arguments than the exercise asks for: "
+            "check its signature."
+        ),
     ),
     (
         "could not be broadcast",
-        "The array shapes do not fit together. When you reduce along an axis (max, sum), "
-        "pass keepdims=True so the result broadcasts back against the input.",
+        N_(
+            "The array shapes do not fit together. When you reduce along an axis (max, sum), "
+            "pass keepdims=True so the result broadcasts back against the input."
+        ),
     ),
     (
         "matmul",
-        "The matrix shapes do not fit: check the order of the product and the shapes "
-        "(W1 is (h, d), W2 is (k, h)).",
+        N_(
+            "The matrix shapes do not fit: check the order of the product and the shapes "
+            "(W1 is (h, d), W2 is (k, h))."
+        ),
     ),
-    ("not aligned", "The matrix shapes do not fit: check the order of the product."),
+    ("not aligned", N_("The matrix shapes do not fit: check the order of the product.")),
 )
 
 
@@ -431,24 +500,28 @@ def explain_exception(exc: BaseException, call_desc: str = "", notes: Mapping[st
     """
     name = type(exc).__name__
     text = str(exc)
-    message = f"Your code raised {name}: {text}" if text else f"Your code raised {name}"
+    message = (
+        _("Your code raised {name}: {text}", name=name, text=text)
+        if text
+        else _("Your code raised {name}", name=name)
+    )
     if call_desc:
         message += f" ({call_desc})"
     message += "."
     line = _student_line(exc)
     if line:
-        message += f"\nIt happened at {line}"
+        message += "\n" + _("It happened at {line}", line=line)
     note = None
     for key, value in list((notes or {}).items()) + list(_BUILTIN_NOTES):
         if key in text:
             note = value
             break
     if note is None and isinstance(exc, RecursionError):
-        note = "Your function calls itself again and again: is a helper named like your function?"
+        note = N_("Your function calls itself again and again: is a helper named like your function?")
     if note is None and isinstance(exc, NameError):
-        note = "Did you run the cell that defines this name (and the setup cell with the imports)?"
+        note = N_("Did you run the cell that defines this name (and the setup cell with the imports)?")
     if note:
-        message += f"\n{note}"
+        message += "\n" + _(note)
     return message
 
 
@@ -467,7 +540,11 @@ def _student_line(exc: BaseException) -> str | None:
         if os.sep + "lib" + os.sep + "python" in filename.lower():
             continue
         source = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
-        return f"line {frame.lineno}: {source}" if source else f"line {frame.lineno}"
+        return (
+            _("line {number}: {source}", number=frame.lineno, source=source)
+            if source
+            else _("line {number}", number=frame.lineno)
+        )
     return None
 
 
@@ -488,7 +565,7 @@ def frame_is_student(exc: BaseException, func: Any) -> bool:
 
 _SILENCERS = frozenset({"errstate", "seterr", "filterwarnings", "simplefilter", "catch_warnings"})
 
-SILENCING_MESSAGE = (
+SILENCING_MESSAGE = N_(
     "Your function silences NumPy's floating-point warnings (np.errstate, np.seterr or a warnings "
     "filter). Hiding the overflow does not remove it: compute in a way where nothing overflows, "
     "then no warning needs silencing."
@@ -862,34 +939,44 @@ def find_mismatch(
 
 
 def shape_problem(
-    got: np.ndarray, expected_shape: tuple[int, ...], *, what: str = "your function"
+    got: np.ndarray, expected_shape: tuple[int, ...], *, what: str = N_("your function")
 ) -> str | None:
     """A plain-words message when ``got`` does not have ``expected_shape``, else None."""
     shape = tuple(got.shape)
     expected_shape = tuple(expected_shape)
     if shape == expected_shape:
         return None
+    values = {"what": _(what), "shape": shape, "expected": expected_shape}
     if expected_shape == ():
-        return f"{what} returned an array of shape {shape} where a single number was expected."
+        return _("{what} returned an array of shape {shape} where a single number was expected.", **values)
     if shape == () and expected_shape != ():
-        return (
-            f"{what} returned a single number ({fmt(got)}) where an array of shape {expected_shape} "
+        return _(
+            "{what} returned a single number ({got}) where an array of shape {expected} "
             "was expected. Does it add everything up, or use math functions or `if` that work on "
-            "single numbers only?"
+            "single numbers only?",
+            got=fmt(got),
+            **values,
         )
     if len(shape) == len(expected_shape) == 2 and shape == expected_shape[::-1]:
-        return (
-            f"{what} returned an array of shape {shape}, expected {expected_shape}: "
-            "the result is transposed (rows and columns swapped)."
+        return _(
+            "{what} returned an array of shape {shape}, expected {expected}: "
+            "the result is transposed (rows and columns swapped).",
+            **values,
         )
     if int(np.prod(shape)) == int(np.prod(expected_shape)):
-        return (
-            f"{what} returned an array of shape {shape}, expected {expected_shape}: the "
-            "numbers are there but arranged differently (keep the input's shape; avoid flatten/reshape)."
+        return _(
+            "{what} returned an array of shape {shape}, expected {expected}: the "
+            "numbers are there but arranged differently (keep the input's shape; avoid flatten/reshape).",
+            **values,
         )
     if len(shape) == len(expected_shape) == 1:
-        return f"{what} returned {shape[0]} values, expected {expected_shape[0]} (one per input value)."
-    return f"{what} returned an array of shape {shape}, expected shape {expected_shape}."
+        return _(
+            "{what} returned {count} values, expected {expected_count} (one per input value).",
+            what=_(what),
+            count=shape[0],
+            expected_count=expected_shape[0],
+        )
+    return _("{what} returned an array of shape {shape}, expected shape {expected}.", **values)
 
 
 def compare_arrays(
@@ -899,7 +986,7 @@ def compare_arrays(
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
     x: np.ndarray | None = None,
-    what: str = "your function",
+    what: str = N_("your function"),
     context: str = "",
     accept: np.ndarray | None = None,
     arg: str = "x",
@@ -954,7 +1041,7 @@ def describe_mismatch(
     mismatch: Mismatch,
     *,
     x: np.ndarray | None = None,
-    what: str = "your function",
+    what: str = N_("your function"),
     context: str = "",
     arg: str = "x",
 ) -> str:
@@ -963,22 +1050,31 @@ def describe_mismatch(
     ``arg`` names the argument in the message (``"At t = -1.0 ..."``).
     """
     index = mismatch.index
-    where = f"At index {index}" if index else "Here"
+    where = _("At index {index}", index=index) if index else _("Here")
     if x is not None:
         xa = np.asarray(x)
         try:
             if xa.ndim == 0:
-                where = f"At {arg} = {fmt(xa)}"
+                where = _("At {arg} = {x}", arg=arg, x=fmt(xa))
             elif xa.ndim == 1:
-                where = f"At {arg} = {fmt(xa[index])}"
+                where = _("At {arg} = {x}", arg=arg, x=fmt(xa[index]))
             else:
-                where = f"At index {index} ({arg} = {fmt(xa[index])})"
+                where = _("At index {index} ({arg} = {x})", index=index, arg=arg, x=fmt(xa[index]))
         except IndexError:
             pass
-    count = f" (wrong at {mismatch.count} of {mismatch.total} points)" if mismatch.total > 1 else ""
-    return (
-        f"{where}{_ctx(context)} {what} returned {fmt(mismatch.got)}, expected "
-        f"{fmt(mismatch.expected)}{count}."
+    count = (
+        _(" (wrong at {count} of {total} points)", count=mismatch.count, total=mismatch.total)
+        if mismatch.total > 1
+        else ""
+    )
+    return _(
+        "{where}{context} {what} returned {got}, expected {expected}{count}.",
+        where=where,
+        context=_ctx(context),
+        what=_(what),
+        got=fmt(mismatch.got),
+        expected=fmt(mismatch.expected),
+        count=count,
     )
 
 
@@ -989,7 +1085,9 @@ def _cap(text: str) -> str:
 
 def with_context(context: str, message: str) -> str:
     """``"For s = [...]: your function returned ..."`` — a message located by its test case."""
-    return f"{_cap(context)}: {message[:1].lower()}{message[1:]}" if context else _cap(message)
+    if not context:
+        return _cap(message)
+    return _("{context}: {message}", context=_cap(context), message=message[:1].lower() + message[1:])
 
 
 def _ctx(context: str) -> str:
@@ -1021,21 +1119,21 @@ def warning_problem(
     text = run.warning_text
     if text is None:
         return None
-    where = f" for {arg} = {fmt(x)}{note}" if x is not None else ""
+    where = _(" for {arg} = {x}{note}", arg=arg, x=fmt(x), note=note) if x is not None else ""
     lowered = text.lower()
     if "overflow" in lowered and "exp" in lowered:
-        cause = "exp overflowed"
+        cause = N_("exp overflowed")
     elif "overflow" in lowered:
-        cause = "a value overflowed to infinity"
+        cause = N_("a value overflowed to infinity")
     elif "invalid value" in lowered:
-        cause = "an invalid operation (such as inf - inf, inf / inf or 0 / 0) produced NaN"
+        cause = N_("an invalid operation (such as inf - inf, inf / inf or 0 / 0) produced NaN")
     elif "divide by zero" in lowered:
-        cause = "a division by zero happened"
+        cause = N_("a division by zero happened")
     else:
-        cause = "a warning was raised"
-    message = f"Not stable: {cause}{where} ({text})."
+        cause = N_("a warning was raised")
+    message = _("Not stable: {cause}{where} ({warning}).", cause=_(cause), where=where, warning=text)
     if section_hint:
-        message += f" {section_hint}"
+        message += " " + _(section_hint)
     return message
 
 
@@ -1067,7 +1165,7 @@ def compare_number(
     digits: int | None = None,
     mistakes: Iterable[tuple[float, str]] = (),
     near_rtol: float = 1e-3,
-    what: str = "your answer",
+    what: str = N_("your answer"),
     explain: Callable[[float], str | None] | None = None,
 ) -> None:
     """Raise :class:`Fail` unless ``got`` is close enough to ``expected``.
@@ -1100,32 +1198,46 @@ def compare_number(
     ...     print(fail.message)
     Check the sign.
     """
+    what = _(what)
     if not np.isfinite(got):
-        raise Fail(f"{what} is {fmt(got)}; a finite number is expected.")
+        raise Fail(_("{what} is {got}; a finite number is expected.", what=what, got=fmt(got)))
     limit = digits_tolerance(expected, digits) if digits else atol + rtol * abs(expected)
     if abs(got - expected) <= max(limit, atol):
         return
     for value, message in mistakes:
         if abs(got - value) <= max(atol, 1e-12) + near_rtol * abs(value):
-            raise Fail(message)
+            raise Fail(_(message))
     asked = (
-        f"the exercise asks for at least {digits} significant digits"
+        _("the exercise asks for at least {digits} significant digits", digits=digits)
         if digits
-        else f"this exercise needs a relative error of at most {rtol:.0e}"
+        else _("this exercise needs a relative error of at most {rtol:.0e}", rtol=rtol)
     )
     if expected != 0 and abs(got - expected) <= near_rtol * abs(expected):
         rel = abs(got - expected) / abs(expected)
         raise Fail(
-            f"Close, but not precise enough: {what} ({fmt(got)}) is off by a relative "
-            f"{rel:.1e}, and {asked}. Compute the value (e.g. with sp.nsolve or "
-            "scipy.optimize) instead of reading it off a plot, and keep all the digits (or "
-            "round correctly)."
+            _(
+                "Close, but not precise enough: {what} ({got}) is off by a relative "
+                "{rel:.1e}, and {asked}. Compute the value (e.g. with sp.nsolve or "
+                "scipy.optimize) instead of reading it off a plot, and keep all the digits (or "
+                "round correctly).",
+                what=what,
+                got=fmt(got),
+                rel=rel,
+                asked=asked,
+            )
         )
     detail = explain(got) if explain else None
     if detail:
-        raise Fail(f"{what[:1].upper()}{what[1:]} ({fmt(got)}) is not correct: {detail}")
+        raise Fail(
+            _(
+                "{what} ({got}) is not correct: {detail}",
+                what=what[:1].upper() + what[1:],
+                got=fmt(got),
+                detail=_(detail),
+            )
+        )
     tail = f" ({asked})" if digits else ""
-    raise Fail(f"{what} ({fmt(got)}) is not correct{tail}.")
+    raise Fail(_("{what} ({got}) is not correct{tail}.", what=what, got=fmt(got), tail=tail))
 
 
 def normalise_choice(answer: Any, options: Mapping[str, str]) -> str:
@@ -1147,8 +1259,12 @@ def normalise_choice(answer: Any, options: Mapping[str, str]) -> str:
     letters = ", ".join(options)
     if not isinstance(answer, str):
         raise WrongType(
-            f'Expected one letter as a string (one of {letters}), e.g. xor_choice = "a"; '
-            f"the answer is {type_name(answer)}."
+            _(
+                'Expected one letter as a string (one of {letters}), e.g. xor_choice = "a"; '
+                "the answer is {type}.",
+                letters=letters,
+                type=type_name(answer),
+            )
         )
     cleaned = answer.strip().lower().strip("()[]'\". ").rstrip(")").strip()
     by_letter = {letter.lower(): letter for letter in options}
@@ -1158,7 +1274,13 @@ def normalise_choice(answer: Any, options: Mapping[str, str]) -> str:
     for letter, text in options.items():
         if squeeze == " ".join(text.lower().split()).strip(" ."):
             return letter
-    raise Fail(f"{answer!r} is not one of the options; answer with one letter: {letters}.")
+    raise Fail(
+        _(
+            "{answer!r} is not one of the options; answer with one letter: {letters}.",
+            answer=answer,
+            letters=letters,
+        )
+    )
 
 
 def compare_sympy(
@@ -1166,9 +1288,9 @@ def compare_sympy(
     reference: Any,
     *,
     symbol: str = "x",
-    what: str = "your expression",
+    what: str = N_("your expression"),
     mistakes: Iterable[tuple[Any, str]] = (),
-    reference_name: str = "the answer",
+    reference_name: str = N_("the answer"),
 ) -> None:
     """Raise unless ``answer`` is a SymPy expression in a symbol *named* ``symbol``,
     mathematically equal to ``reference``.
@@ -1188,10 +1310,17 @@ def compare_sympy(
 
     from course_utils.symbolic import equivalent
 
+    what = _(what)
+    reference_name = _(reference_name)
     if isinstance(answer, str):
         raise WrongType(
-            f"Expected a SymPy expression, but {what} is the string {fmt(answer)}. Build it from "
-            f"a symbol: x = sp.Symbol('{symbol}'), then e.g. sp.exp(-x)."
+            _(
+                "Expected a SymPy expression, but {what} is the string {answer}. Build it from "
+                "a symbol: x = sp.Symbol('{symbol}'), then e.g. sp.exp(-x).",
+                what=what,
+                answer=fmt(answer),
+                symbol=symbol,
+            )
         )
     if (
         not isinstance(answer, sp.Basic)
@@ -1199,23 +1328,43 @@ def compare_sympy(
         or not isinstance(answer, sp.Expr)
     ):
         if isinstance(answer, sp.Equality):
-            raise WrongType(f"{what} is an equation (sp.Eq); give only the right-hand side expression.")
-        extra = " (a Python function: give the expression itself)" if callable(answer) else ""
-        raise WrongType(f"Expected a SymPy expression in {symbol}, but {what} is {type_name(answer)}{extra}.")
+            raise WrongType(
+                _("{what} is an equation (sp.Eq); give only the right-hand side expression.", what=what)
+            )
+        extra = _(" (a Python function: give the expression itself)") if callable(answer) else ""
+        raise WrongType(
+            _(
+                "Expected a SymPy expression in {symbol}, but {what} is {type}{extra}.",
+                symbol=symbol,
+                what=what,
+                type=type_name(answer),
+                extra=extra,
+            )
+        )
     if isinstance(answer, sp.Derivative) or answer.has(sp.Derivative):
         answer = answer.doit()
     undefined = sorted({str(f.func) for f in answer.atoms(sp.core.function.AppliedUndef)})
     if undefined:
         raise Fail(
-            f"{what} uses the undefined function(s) {', '.join(undefined)}; write everything "
-            f"out with SymPy functions of {symbol} (sp.exp, sp.tanh, ...)."
+            _(
+                "{what} uses the undefined function(s) {names}; write everything "
+                "out with SymPy functions of {symbol} (sp.exp, sp.tanh, ...).",
+                what=what,
+                names=", ".join(undefined),
+                symbol=symbol,
+            )
         )
     names = sorted(str(s) for s in answer.free_symbols)
     if names and names != [symbol]:
         others = [n for n in names if n != symbol]
         raise Fail(
-            f"{what} uses the symbol(s) {', '.join(others)}; it must be written in a symbol named "
-            f"{symbol!r} (x = sp.Symbol('{symbol}'))."
+            _(
+                "{what} uses the symbol(s) {names}; it must be written in a symbol named "
+                "{symbol!r} (x = sp.Symbol('{symbol}')).",
+                what=what,
+                names=", ".join(others),
+                symbol=symbol,
+            )
         )
     result = equivalent(answer, reference, symbol=symbol)
     if result.equal:
@@ -1223,22 +1372,37 @@ def compare_sympy(
     for candidate, message in mistakes:
         try:
             if equivalent(answer, candidate, symbol=symbol).equal:
-                raise Fail(message)
+                raise Fail(_(message))
         except Fail:
             raise
         except Exception:  # noqa: BLE001, S112 - an uncomparable candidate is just skipped
             continue
     if not names:
-        raise Fail(f"{what} is the constant {fmt(answer)}: it does not depend on {symbol} at all.")
+        raise Fail(
+            _(
+                "{what} is the constant {answer}: it does not depend on {symbol} at all.",
+                what=what,
+                answer=fmt(answer),
+                symbol=symbol,
+            )
+        )
     point = result.counterexample
     if point is not None and np.isfinite(point):
         got = _evaluate(answer, symbol, point)
         expected = _evaluate(reference, symbol, point)
         raise Fail(
-            f"{what} is not equal to {reference_name}: at {symbol} = {fmt(point)} it gives "
-            f"{fmt(got)}, but {reference_name} there is {fmt(expected)}."
+            _(
+                "{what} is not equal to {reference}: at {symbol} = {point} it gives "
+                "{got}, but {reference} there is {expected}.",
+                what=what,
+                reference=reference_name,
+                symbol=symbol,
+                point=fmt(point),
+                got=fmt(got),
+                expected=fmt(expected),
+            )
         )
-    raise Fail(f"{what} is not equal to {reference_name}.")
+    raise Fail(_("{what} is not equal to {reference}.", what=what, reference=reference_name))
 
 
 def _evaluate(expr: Any, symbol: str, point: float) -> float:

@@ -26,30 +26,39 @@ from .checkers import (
     with_source_rules,
 )
 from .compare import as_array, call, describe_mismatch, find_mismatch, matches, require_function
+from .i18n import N_, _
 from .registry import register
 from .result import Fail, GradingSignal
 
 # ----------------------------------------------------------------------------- linear_collapse
 _SHAPE_NOTES = {
-    "matmul": "The matrix shapes do not fit. The first layer acts first, so in the product "
-    "of the two weight matrices W1 stands on the right: check the order.",
-    "not aligned": "The matrix shapes do not fit: check the order of the matrix product.",
-    "could not be broadcast": "The shapes do not fit together: b1 lives in the hidden layer (h values) "
-    "and b2 in the output layer (k values), so b1 must pass through W2 before it can be added to b2.",
+    "matmul": N_(
+        "The matrix shapes do not fit. The first layer acts first, so in the product "
+        "of the two weight matrices W1 stands on the right: check the order."
+    ),
+    "not aligned": N_("The matrix shapes do not fit: check the order of the matrix product."),
+    "could not be broadcast": N_(
+        "The shapes do not fit together: b1 lives in the hidden layer (h values) "
+        "and b2 in the output layer (k values), so b1 must pass through W2 before it can be added to b2."
+    ),
 }
 
 
 def _pair(value: Any) -> tuple[Any, Any]:
     if isinstance(value, np.ndarray) and value.dtype != object:
         raise Fail(
-            "Your function returned a single array; it must return the pair (W, b), e.g. `return W, b`."
+            _("Your function returned a single array; it must return the pair (W, b), e.g. `return W, b`.")
         )
     if value is None:
-        raise Fail("Your function returned None: did you forget `return W, b`?")
+        raise Fail(_("Your function returned None: did you forget `return W, b`?"))
     if not isinstance(value, (tuple, list)):
-        raise Fail(f"Your function must return the pair (W, b); it returned a {type(value).__name__}.")
+        raise Fail(
+            _("Your function must return the pair (W, b); it returned a {type}.", type=type(value).__name__)
+        )
     if len(value) != 2:
-        raise Fail(f"Your function must return exactly two things, (W, b); it returned {len(value)}.")
+        raise Fail(
+            _("Your function must return exactly two things, (W, b); it returned {count}.", count=len(value))
+        )
     return value[0], value[1]
 
 
@@ -60,19 +69,35 @@ def _check_W(W: np.ndarray, W1: np.ndarray, W2: np.ndarray, d: int, k: int, desc
         return
     if matches(W, W1 @ W2) and not matches(W_ref, W1 @ W2):
         raise Fail(
-            f"W multiplies the two weight matrices in the wrong order ({desc}): matrix "
-            "products do not commute, and your W @ x is not what the two layers compute "
-            "one after the other. Which layer acts on x first?"
+            _(
+                "W multiplies the two weight matrices in the wrong order ({desc}): matrix "
+                "products do not commute, and your W @ x is not what the two layers compute "
+                "one after the other. Which layer acts on x first?",
+                desc=desc,
+            )
         )
     if matches(W, W_ref.T):
-        raise Fail(f"W is transposed: it must have shape ({k}, {d}): k outputs, d inputs ({desc}).")
+        raise Fail(
+            _(
+                "W is transposed: it must have shape ({k}, {d}): k outputs, d inputs ({desc}).",
+                k=k,
+                d=d,
+                desc=desc,
+            )
+        )
     if W.shape != W_ref.shape:
         raise Fail(
-            f"W has shape {W.shape}; the single equivalent layer maps d = {d} inputs to "
-            f"k = {k} outputs, so W must have shape ({k}, {d}) ({desc})."
+            _(
+                "W has shape {shape}; the single equivalent layer maps d = {d} inputs to "
+                "k = {k} outputs, so W must have shape ({k}, {d}) ({desc}).",
+                shape=W.shape,
+                d=d,
+                k=k,
+                desc=desc,
+            )
         )
     mismatch = find_mismatch(W, W_ref, rtol=1e-9, atol=1e-12)
-    raise Fail(describe_mismatch(mismatch, what="W", context=desc) if mismatch else "W is not correct.")
+    raise Fail(describe_mismatch(mismatch, what="W", context=desc) if mismatch else _("W is not correct."))
 
 
 def _check_b(b: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray, k: int, desc: str) -> None:
@@ -82,20 +107,33 @@ def _check_b(b: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray, k: i
         return
     if matches(b, b2):
         raise Fail(
-            "Your b is only b2: the first layer's bias b1 also passes through the second "
-            f"layer, so it contributes to b too ({desc})."
+            _(
+                "Your b is only b2: the first layer's bias b1 also passes through the second "
+                "layer, so it contributes to b too ({desc}).",
+                desc=desc,
+            )
         )
     if b.shape == b_ref.shape and matches(b, b1 + b2) and not matches(b_ref, b1 + b2):
         raise Fail(
-            "Your b adds b1 to b2 as they are, but b1 is added inside the first layer: "
-            f"it still has the second layer to pass through before it reaches y ({desc})."
+            _(
+                "Your b adds b1 to b2 as they are, but b1 is added inside the first layer: "
+                "it still has the second layer to pass through before it reaches y ({desc}).",
+                desc=desc,
+            )
         )
     if b.shape == b_ref.shape and matches(b, W2 @ b1) and not matches(b_ref, W2 @ b1):
-        raise Fail(f"Your b is missing the second layer's own bias b2 ({desc}).")
+        raise Fail(_("Your b is missing the second layer's own bias b2 ({desc}).", desc=desc))
     if b.shape != b_ref.shape:
-        raise Fail(f"b has shape {b.shape}; it must have one entry per output: shape ({k},) ({desc}).")
+        raise Fail(
+            _(
+                "b has shape {shape}; it must have one entry per output: shape ({k},) ({desc}).",
+                shape=b.shape,
+                k=k,
+                desc=desc,
+            )
+        )
     mismatch = find_mismatch(b, b_ref, rtol=1e-9, atol=1e-12)
-    raise Fail(describe_mismatch(mismatch, what="b", context=desc) if mismatch else "b is not correct.")
+    raise Fail(describe_mismatch(mismatch, what="b", context=desc) if mismatch else _("b is not correct."))
 
 
 def _record(failures: dict[str, GradingSignal], name: str, test: Any, *args: Any) -> None:
@@ -140,7 +178,7 @@ def check_linear_collapse(answer: Any) -> tuple[str, str]:
     for d, h, k in ((3, 3, 3), (3, 5, 2), (4, 2, 1)):
         W1, b1 = rng.normal(size=(h, d)), rng.normal(size=h)
         W2, b2 = rng.normal(size=(k, h)), rng.normal(size=k)
-        desc = f"with W1 of shape ({h}, {d}), b1 ({h},), W2 ({k}, {h}), b2 ({k},)"
+        desc = _("with W1 of shape ({h}, {d}), b1 ({h},), W2 ({k}, {h}), b2 ({k},)", h=h, d=d, k=k)
         try:
             run = call(f, W1.copy(), b1.copy(), W2.copy(), b2.copy(), call_desc=desc, notes=_SHAPE_NOTES)
             W_got, b_got = _pair(run.value)
@@ -177,8 +215,10 @@ def check_linear_collapse(answer: Any) -> tuple[str, str]:
     return settle_parts(
         _COLLAPSE_PARTS,
         failures,
-        "Correct! For every test (square and rectangular layers), W @ x + b equals "
-        "W2 @ (W1 @ x + b1) + b2: two affine layers collapse to one.",
+        N_(
+            "Correct! For every test (square and rectangular layers), W @ x + b equals "
+            "W2 @ (W1 @ x + b1) + b2: two affine layers collapse to one."
+        ),
     )
 
 
@@ -213,7 +253,7 @@ register(
                 "step's graph at z = 1.1 — what is its slope there?",
             ),
         ),
-        explain=lambda value: (
+        explain=lambda value: N_(
             "one factor of the chain rule dL/dŷ · dŷ/dz · dz/dw is off. Evaluate each one at "
             "z = w·x + b = 1.1 (dz/dw = x = 2, dL/dŷ = 2(ŷ − y)), and look closely at dŷ/dz."
         ),
@@ -227,10 +267,12 @@ register(
 
 # ----------------------------------------------------------------------------- xor_separable
 XOR_OPTIONS: dict[str, str] = {
-    "a": "A single perceptron (one linear layer followed by a step) can learn XOR if it trains long enough.",
-    "b": "No single straight line separates the two classes.",
-    "c": "Two stacked linear layers without an activation between them can solve XOR.",
-    "d": "XOR becomes linearly separable once the inputs are rescaled to [-1, 1].",
+    "a": N_(
+        "A single perceptron (one linear layer followed by a step) can learn XOR if it trains long enough."
+    ),
+    "b": N_("No single straight line separates the two classes."),
+    "c": N_("Two stacked linear layers without an activation between them can solve XOR."),
+    "d": N_("XOR becomes linearly separable once the inputs are rescaled to [-1, 1]."),
 }
 """The statements of ``xor_separable``; print them with ``EXERCISES["xor_separable"].format_options()``."""
 
@@ -292,7 +334,7 @@ HAT_FORBIDDEN: dict[str, str] = {
 }
 """What ``relu_hat``'s statement rules out: anything but shifted ReLUs and arithmetic."""
 
-HAT_RULE = (
+HAT_RULE = N_(
     "Build the hat only from shifted ReLUs `relu(x - c)` and arithmetic: no np.abs, np.maximum, "
     "np.minimum, np.clip or np.where (nor their cousins such as abs, np.absolute or np.select), "
     "except inside a `relu` helper of your own."

@@ -36,6 +36,7 @@ from .checkers import (
     sympy_checker,
     with_source_rules,
 )
+from .i18n import N_, Lazy, _
 from .registry import register
 
 
@@ -60,14 +61,16 @@ def _sigmoid_grad_mistakes() -> list[tuple[Any, str]]:
     grad = _sigmoid_grad_expr()
     (x,) = [s for s in sigma.free_symbols if s.name == "x"]
     return [
-        (sigma, "That is σ(x) itself; the exercise asks for its derivative σ'(x)."),
+        (sigma, N_("That is σ(x) itself; the exercise asks for its derivative σ'(x).")),
         (
             -grad,
-            "Sign error: your expression is −σ'(x). Differentiating (1 + e^(−x))^(−1) "
-            "gives two minus signs (power rule and chain rule), and they cancel.",
+            N_(
+                "Sign error: your expression is −σ'(x). Differentiating (1 + e^(−x))^(−1) "
+                "gives two minus signs (power rule and chain rule), and they cancel."
+            ),
         ),
-        (1 - sigma, "That is 1 − σ(x) = σ(−x), not the derivative."),
-        (sp.diff(grad, x), "That is the second derivative σ''(x); differentiate only once."),
+        (1 - sigma, N_("That is 1 − σ(x) = σ(−x), not the derivative.")),
+        (sp.diff(grad, x), N_("That is the second derivative σ''(x); differentiate only once.")),
     ]
 
 
@@ -207,9 +210,11 @@ register(
             ),
             Mistake(
                 lambda: float(np.log(1000.0)),
-                "That is ln(1000), from the approximation σ'(x) ≈ e^(−x) for large x; at x = ln(1000) "
-                f"σ' itself is {_sigmoid_prime(float(np.log(1000.0))):.6g}, not 0.001. Solve "
-                "σ'(x) = 0.001 exactly.",
+                Lazy(
+                    "That is ln(1000), from the approximation σ'(x) ≈ e^(−x) for large x; at x = ln(1000) "
+                    "σ' itself is {value:.6g}, not 0.001. Solve σ'(x) = 0.001 exactly.",
+                    value=_sigmoid_prime(float(np.log(1000.0))),
+                ),
             ),
             Mistake(
                 _tanh_threshold,
@@ -221,8 +226,10 @@ register(
                 "derivative σ'(x) equals 0.001.",
             ),
         ),
-        explain=lambda value: (
-            f"σ'({value:.6g}) = {_sigmoid_prime(value):.6g}, not 0.001 to the six significant digits asked."
+        explain=lambda value: _(
+            "σ'({x:.6g}) = {value:.6g}, not 0.001 to the six significant digits asked.",
+            x=value,
+            value=_sigmoid_prime(value),
         ),
     ),
     hints=(
@@ -237,12 +244,12 @@ register(
 # ----------------------------------------------------------------------------- vanishing_depth
 def _depth_explain(value: float) -> str | None:
     if value != int(value):
-        return "a number of layers is a whole number."
+        return _("a number of layers is a whole number.")
     if value < 1:
-        return "a net needs at least one layer."
+        return _("a net needs at least one layer.")
     if 0.25**value >= 1e-6:
-        return f"with L = {value:g} layers the bound 0.25^L is not below 1e-6 yet."
-    return f"0.25^L is below 1e-6 for L = {value:g}, but L must be the smallest such number."
+        return _("with L = {value:g} layers the bound 0.25^L is not below 1e-6 yet.", value=value)
+    return _("0.25^L is below 1e-6 for L = {value:g}, but L must be the smallest such number.", value=value)
 
 
 register(
@@ -321,7 +328,7 @@ TANH_GRAD_FORBIDDEN: dict[str, str] = {
 }
 """What ``tanh_grad_from_output``'s statement rules out: recomputing tanh (or exp) from t."""
 
-TANH_GRAD_RULE = (
+TANH_GRAD_RULE = N_(
     "The exercise asks for tanh' from the stored output t alone: no new tanh or exp (nor arctanh, "
     "cosh, sinh or log to undo the forward pass)."
 )

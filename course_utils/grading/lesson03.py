@@ -21,6 +21,7 @@ from .checkers import (
     elementwise_checker,
     function_checker,
 )
+from .i18n import _
 from .registry import register
 
 register(
@@ -110,7 +111,7 @@ register(
         _dead_reference,
         _dead_cases,
         signature="dead_fraction(activations)",
-        describe=lambda a: f"for activations of shape {a.shape}",
+        describe=lambda a: _("for activations of shape {shape}", shape=a.shape),
         mistakes=(
             Mistake(
                 lambda a: np.mean(np.asarray(a) == 0),
@@ -172,7 +173,7 @@ register(
         # n_in = 3 first: there no two classic mistakes give the same number (at 1 and 2 some do)
         [(n,) for n in (3, 10, 64, 100, 784, 4096, 1, 2)],
         signature="he_variance(n_in)",
-        describe=lambda n: f"for n_in = {n}",
+        describe=lambda n: _("for n_in = {n}", n=n),
         mistakes=(
             Mistake(
                 lambda n: 1.0 / n,
@@ -285,7 +286,7 @@ register(
         _prelu_reference,
         _prelu_cases,
         signature="prelu_slope_grad(x, upstream)",
-        describe=lambda x, g: f"for x of shape {np.shape(x)}",
+        describe=lambda x, g: _("for x of shape {shape}", shape=np.shape(x)),
         mistakes=(
             Mistake(
                 lambda x, g: np.sum(g * (x < 0)),

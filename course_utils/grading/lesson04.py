@@ -24,6 +24,7 @@ from .checkers import (
     function_checker,
     sequence_checker,
 )
+from .i18n import N_, _
 from .registry import register
 
 _GRID = np.arange(-80, 81) / 10.0
@@ -42,12 +43,15 @@ def _elu_with(x: np.ndarray, alpha: float) -> np.ndarray:
     return np.asarray(elu(x, alpha=alpha), dtype=np.float64)
 
 
-CELU_FORBIDDEN: dict[str, str] = {"celu": "a ready-made CELU (celu)", "CELU": "a ready-made CELU (CELU)"}
+CELU_FORBIDDEN: dict[str, str] = {
+    "celu": N_("a ready-made CELU (celu)"),
+    "CELU": N_("a ready-made CELU (CELU)"),
+}
 """A ready-made CELU (the registry's ``act.celu``, ``torch.celu``, ``get("celu")`` …)."""
 
 CELU_REQUIRED: dict[str, str] = {"elu": "ELU (act.elu)"}
 
-CELU_RULE = (
+CELU_RULE = N_(
     "The exercise asks for CELU built from the registry's ELU with alpha = 1 "
     "(act.elu(..., alpha=1.0)); a ready-made CELU such as act.celu is not accepted."
 )
@@ -56,7 +60,7 @@ _celu_values = function_checker(
     _celu_reference,
     [(_GRID, a) for a in (1.0, 0.5, 2.0, 3.0)],
     signature="celu_from_elu(x, alpha)",
-    describe=lambda x, a: f"for alpha = {a}",
+    describe=lambda x, a: _("for alpha = {alpha}", alpha=a),
     x_of=lambda x, _: x,
     mistakes=(
         Mistake(
@@ -125,7 +129,7 @@ _elu_grad_alphas = function_checker(
     lambda x, a: np.asarray(activation_grad("elu", alpha=a)(x), dtype=np.float64),
     [(_GRID_NO_ZERO, a) for a in (0.5, 2.0)],
     signature="elu_grad(x, alpha)",
-    describe=lambda x, a: f"for alpha = {a} (x ≠ 0)",
+    describe=lambda x, a: _("for alpha = {alpha} (x ≠ 0)", alpha=a),
     x_of=lambda x, _: x,
     mistakes=(
         Mistake(
@@ -157,8 +161,10 @@ def _check_elu_grad(answer: Any) -> tuple[str, str]:
     _elu_grad_alphas(answer)
     return (
         "passed",
-        "Correct! Your ELU′ matches the reference for alpha = 1 (including extreme inputs, without "
-        "warnings) and for alpha = 0.5 and 2.",
+        _(
+            "Correct! Your ELU′ matches the reference for alpha = 1 (including extreme inputs, without "
+            "warnings) and for alpha = 0.5 and 2."
+        ),
     )
 
 
@@ -180,9 +186,11 @@ def _selu_moments_n01(alpha: float, lam: float) -> tuple[float, float]:
 def _selu_constants_explain(values: list[float]) -> str:
     """The two conditions checked with the student's α and λ: what they give instead of 0 and 1."""
     mean, second = _selu_moments_n01(*values)
-    return (
-        f"With your alpha and lam, z ~ N(0, 1) gives E[selu(z)] = {mean:.4g} and "
-        f"E[selu(z)²] = {second:.4g}; the two conditions ask for 0 and 1."
+    return _(
+        "With your alpha and lam, z ~ N(0, 1) gives E[selu(z)] = {mean:.4g} and "
+        "E[selu(z)²] = {second:.4g}; the two conditions ask for 0 and 1.",
+        mean=mean,
+        second=second,
     )
 
 
@@ -243,7 +251,7 @@ register(
         digits=6,
         # Partial credit: the mean and the variance are two integrals, each right or wrong on its own.
         partial=True,
-        explain=lambda values: "A variance cannot be negative." if values[1] < 0 else None,
+        explain=lambda values: N_("A variance cannot be negative.") if values[1] < 0 else None,
         mistakes=(
             Mistake(
                 lambda: (0.0, 1.0),
@@ -283,7 +291,7 @@ register(
         lambda n: 1.0 / np.sqrt(n),
         [(1,), (64,), (256,), (1000,)],
         signature="lecun_std(n_in)",
-        describe=lambda n: f"for n_in = {n}",
+        describe=lambda n: _("for n_in = {n}", n=n),
         mistakes=(
             Mistake(
                 lambda n: 1.0 / n,

@@ -30,6 +30,7 @@ from .checkers import (
     sympy_checker,
 )
 from .compare import fmt
+from .i18n import N_, _
 from .registry import register
 
 
@@ -142,10 +143,13 @@ register(
         _gelu_sigmoid_error,
         digits=6,
         explain=lambda value: (
-            "a largest absolute difference cannot be negative." if value < 0 else
-            "it must be the largest |x·σ(1.702x) − gelu(x)| over the whole interval [−6, 6], to "
-            "the six significant digits asked; evaluate the difference on a fine grid and check "
-            "where it peaks."
+            N_("a largest absolute difference cannot be negative.")
+            if value < 0
+            else N_(
+                "it must be the largest |x·σ(1.702x) − gelu(x)| over the whole interval [−6, 6], to "
+                "the six significant digits asked; evaluate the difference on a fine grid and check "
+                "where it peaks."
+            )
         ),
         mistakes=(
             Mistake(
@@ -199,7 +203,7 @@ register(
         _swish_grad_reference,
         [(np.arange(-80, 81) / 10.0, b) for b in (1.0, 2.0, 0.5, 0.0, 10.0)],
         signature="swish_grad(x, beta)",
-        describe=lambda x, b: f"for beta = {b}",
+        describe=lambda x, b: _("for beta = {beta}", beta=b),
         x_of=lambda x, _: x,
         mistakes=(
             Mistake(
@@ -235,12 +239,17 @@ def _beta_limit_mistakes() -> list[tuple[Any, str]]:
 
     x = sp.Symbol("x", real=True)
     return [
-        (x, "The answer x is the β → 0 limit of 2x·σ(βx), a mis-transcription of Swish; Swish itself "
-            "is x·σ(βx)."),
-        (sp.Max(x, 0), "That is the β → ∞ limit (ReLU); the exercise asks for β → 0."),
+        (
+            x,
+            N_(
+                "The answer x is the β → 0 limit of 2x·σ(βx), a mis-transcription of Swish; Swish itself "
+                "is x·σ(βx)."
+            ),
+        ),
+        (sp.Max(x, 0), N_("That is the β → ∞ limit (ReLU); the exercise asks for β → 0.")),
         (
             sp.Integer(0),
-            "Your limit is 0 for every x, but at β = 0 the gate σ(βx) is not 0: try x = 2.",
+            N_("Your limit is 0 for every x, but at β = 0 the gate σ(βx) is not 0: try x = 2."),
         ),
     ]
 
@@ -276,11 +285,18 @@ def _mish_slope(x: float) -> float:
 def _not_a_minimum(name: str, slope: Any, value: float) -> str:
     """What is wrong with ``value`` as the place of a minimum: the slope there is not 0."""
     d = slope(value)
-    way = "still falls" if d < 0 else "already rises"
-    return (
-        f"the slope of {name} at x = {fmt(value)} is {d:.3g}, not 0 — the function {way} there, "
-        "so its smallest value is elsewhere (the exercise asks for at least 7 significant digits)."
+    template = (
+        N_(
+            "the slope of {name} at x = {x} is {slope:.3g}, not 0 — the function still falls there, "
+            "so its smallest value is elsewhere (the exercise asks for at least 7 significant digits)."
+        )
+        if d < 0
+        else N_(
+            "the slope of {name} at x = {x} is {slope:.3g}, not 0 — the function already rises there, "
+            "so its smallest value is elsewhere (the exercise asks for at least 7 significant digits)."
+        )
     )
+    return _(template, name=name, x=fmt(value), slope=d)
 
 
 def _swish_argmin() -> float:

@@ -53,17 +53,21 @@ from .compare import (
     warning_problem,
     with_context,
 )
+from .i18n import N_, _
 from .registry import register
 from .result import Fail
 
 _NOTES = {
-    "unexpected keyword argument 'axis'": "Your function must accept the axis argument: "
-    "def softmax_stable(x, axis=-1): ...",
-    "could not be broadcast": "The shapes do not fit together. A max or sum along an axis drops that "
-    "axis; pass keepdims=True so the result broadcasts back against x.",
+    "unexpected keyword argument 'axis'": N_(
+        "Your function must accept the axis argument: def softmax_stable(x, axis=-1): ..."
+    ),
+    "could not be broadcast": N_(
+        "The shapes do not fit together. A max or sum along an axis drops that "
+        "axis; pass keepdims=True so the result broadcasts back against x."
+    ),
 }
 
-_OVERFLOW_ADVICE = (
+_OVERFLOW_ADVICE = N_(
     "exp of a large logit overflows to inf (and inf / inf is nan), although the probabilities "
     "themselves are ordinary numbers. Softmax is shift-invariant: use that. See {section}."
 )
@@ -112,13 +116,24 @@ def _diagnose(
     """Explain how a softmax-like output ``got`` for logits ``x`` is wrong."""
     if not np.all(np.isfinite(got)):
         if x.ndim >= 2 and matches(got, _quiet(_global_max, x, axis)):
-            return (
-                f"Not stable: {desc} your function returned {fmt(got)}. You subtracted ONE maximum "
+            return _(
+                "Not stable: {desc} your function returned {got}. You subtracted ONE maximum "
                 "of the whole array; rows far below it underflow to 0 / 0 = nan. Each slice along "
-                "the axis needs its own. See {section}."
+                "the axis needs its own. See {section}.",
+                desc=desc,
+                got=fmt(got),
             )
         warn = f" ({run_warning})" if run_warning else ""
-        return f"Not stable: {desc} your function returned {fmt(got)}{warn}. {_OVERFLOW_ADVICE}"
+        return (
+            _(
+                "Not stable: {desc} your function returned {got}{warning}.",
+                desc=desc,
+                got=fmt(got),
+                warning=warn,
+            )
+            + " "
+            + _(_OVERFLOW_ADVICE)
+        )
     ax = axis % x.ndim
     if x.ndim >= 2:
         for other in range(x.ndim):
@@ -127,19 +142,24 @@ def _diagnose(
                 and np.allclose(got.sum(axis=other), 1.0)
                 and not np.allclose(got.sum(axis=ax), 1.0)
             ):
-                return (
-                    f"Wrong axis: {desc} your output sums to 1 along axis {other}, but softmax must "
-                    f"sum to 1 along axis {axis} (each slice along that axis is one set of logits). "
-                    "Pass the axis to every max and sum, with keepdims=True."
+                return _(
+                    "Wrong axis: {desc} your output sums to 1 along axis {other}, but softmax must "
+                    "sum to 1 along axis {axis} (each slice along that axis is one set of logits). "
+                    "Pass the axis to every max and sum, with keepdims=True.",
+                    desc=desc,
+                    other=other,
+                    axis=axis,
                 )
         if np.isclose(got.sum(), 1.0) and got.size > x.shape[ax]:
-            return (
-                f"{desc[:1].upper()}{desc[1:]} your output sums to 1 over the whole array; each slice "
-                f"along axis {axis} must sum to 1 on its own: sum(axis=axis, keepdims=True)."
+            return _(
+                "{desc} your output sums to 1 over the whole array; each slice "
+                "along axis {axis} must sum to 1 on its own: sum(axis=axis, keepdims=True).",
+                desc=desc[:1].upper() + desc[1:],
+                axis=axis,
             )
     for candidate, message in mistakes:
         if candidate is not None and matches(got, candidate):
-            return f"{message} ({desc})"
+            return f"{_(message)} ({desc})"
     return ""
 
 
@@ -158,7 +178,7 @@ def _softmax_case(
     expected = _softmax(
         x.astype(np.float64), axis=ax, temperature=1.0 if temperature is None else temperature
     )
-    advice = f" on the way. {_OVERFLOW_ADVICE}"
+    advice = _(" on the way.") + " " + _(_OVERFLOW_ADVICE)
     wrong = _run_case(f, args, axis, expected, x.dtype == np.float32, desc, advice)
     if wrong is None:
         return
@@ -183,6 +203,7 @@ def _run_case(
     through an overflow (``overflow_advice`` completes that message).
     """
     kwargs = {} if axis is None else {"axis": axis}
+    desc = _(desc)
     run = call(f, *args, call_desc=desc, notes=_NOTES, **kwargs)
     got = as_array(run.value)
     problem = shape_problem(got, expected.shape)
@@ -194,8 +215,12 @@ def _run_case(
         return None
     if mismatch is None:
         raise Fail(
-            f"{warning_problem(run)} {desc[:1].upper()}{desc[1:]} your values are right, but an "
-            f"intermediate result overflowed{overflow_advice}"
+            _(
+                "{problem} {desc} your values are right, but an intermediate result overflowed{advice}",
+                problem=warning_problem(run),
+                desc=desc[:1].upper() + desc[1:],
+                advice=overflow_advice,
+            )
         )
     return got, mismatch, run
 
@@ -212,21 +237,29 @@ def _softmax_stable_mistakes(x: np.ndarray, axis: int) -> list[tuple[Any, str]]:
     return [
         (
             _quiet(log_softmax, x, axis=axis),
-            "You returned log-probabilities (log-softmax); softmax is their exp.",
+            N_("You returned log-probabilities (log-softmax); softmax is their exp."),
         ),
         (
             _quiet(_softmax, -x, axis=axis),
-            "Sign error: that is softmax(−x) (softmin); the largest logit must get the largest probability.",
+            N_(
+                "Sign error: that is softmax(−x) (softmin); the largest logit must get the "
+                "largest probability."
+            ),
         ),
-        (_quiet(np.exp, x), "Your output is not normalised: its slices do not sum to 1."),
+        (_quiet(np.exp, x), N_("Your output is not normalised: its slices do not sum to 1.")),
         (
             _quiet(lambda: x / x.sum(axis=axis, keepdims=True)),
-            "You normalised the logits themselves: your output has negative entries, but "
-            "probabilities cannot be negative.",
+            N_(
+                "You normalised the logits themselves: your output has negative entries, but "
+                "probabilities cannot be negative."
+            ),
         ),
         (
             _quiet(_no_keepdims, x, axis),
-            "The max and sum lost their axis and broadcast against the wrong dimension: use keepdims=True.",
+            N_(
+                "The max and sum lost their axis and broadcast against the wrong dimension: "
+                "use keepdims=True."
+            ),
         ),
     ]
 
@@ -242,31 +275,31 @@ def _softmax_stable_cases() -> dict[str, list[tuple[np.ndarray, int | None, str]
     """The cases of ``softmax_stable``, grouped into its three parts."""
     rng = np.random.default_rng(6)
     ordinary = [
-        (np.array([1.0, 2.0, 3.0, 0.5]), None, "for x = [1.0, 2.0, 3.0, 0.5]"),
-        (rng.normal(size=(3, 4)), None, "for a 2-D x of shape (3, 4) with the default axis"),
-        (rng.normal(size=(4, 4)), None, "for a 2-D x of shape (4, 4) with the default axis"),
+        (np.array([1.0, 2.0, 3.0, 0.5]), None, N_("for x = [1.0, 2.0, 3.0, 0.5]")),
+        (rng.normal(size=(3, 4)), None, N_("for a 2-D x of shape (3, 4) with the default axis")),
+        (rng.normal(size=(4, 4)), None, N_("for a 2-D x of shape (4, 4) with the default axis")),
     ]
     axes = [
-        (rng.normal(size=(3, 4)), 0, "for a 2-D x of shape (3, 4) with axis=0"),
-        (rng.normal(size=(2, 3, 4)), 1, "for a 3-D x of shape (2, 3, 4) with axis=1"),
+        (rng.normal(size=(3, 4)), 0, N_("for a 2-D x of shape (3, 4) with axis=0")),
+        (rng.normal(size=(2, 3, 4)), 1, N_("for a 3-D x of shape (2, 3, 4) with axis=1")),
     ]
     huge = [
-        (np.array([1000.0, 1001.0, 1002.0]), None, "for x = [1000.0, 1001.0, 1002.0]"),
-        (np.array([-1000.0, -1001.0, -1002.0]), None, "for x = [-1000.0, -1001.0, -1002.0]"),
+        (np.array([1000.0, 1001.0, 1002.0]), None, N_("for x = [1000.0, 1001.0, 1002.0]")),
+        (np.array([-1000.0, -1001.0, -1002.0]), None, N_("for x = [-1000.0, -1001.0, -1002.0]")),
         (
             np.array([[1000.0, 1001.0, 1002.0], [0.0, 1.0, 2.0]]),
             None,
-            "for x = [[1000, 1001, 1002], [0, 1, 2]]",
+            N_("for x = [[1000, 1001, 1002], [0, 1, 2]]"),
         ),
         (
             np.array([[-1e4, 0.0, 1e4], [710.0, -710.0, 0.0]]),
             None,
-            "for x = [[-1e4, 0, 1e4], [710, -710, 0]]",
+            N_("for x = [[-1e4, 0, 1e4], [710, -710, 0]]"),
         ),
         (
             np.array([[100.0, 101.0, 102.0], [-100.0, 0.0, 88.8]], dtype=np.float32),
             None,
-            "for a float32 x = [[100, 101, 102], [-100, 0, 88.8]]",
+            N_("for a float32 x = [[100, 101, 102], [-100, 0, 88.8]]"),
         ),
     ]
     return {"ordinary": ordinary, "huge": huge, "axes": axes}
@@ -277,7 +310,8 @@ def _softmax_stable_part(group: str) -> Callable[[Any], tuple[str, str]]:
 
     def part(answer: Any) -> tuple[str, str]:
         f = require_function(answer, signature="softmax_stable(x, axis=-1)")
-        for x, axis, desc in _softmax_stable_cases()[group]:
+        for x, axis, case in _softmax_stable_cases()[group]:
+            desc = _(case)
             ax = -1 if axis is None else axis
             if axis == 0:
                 # An answer that ignores `axis` normalises along the last axis instead.
@@ -285,12 +319,15 @@ def _softmax_stable_part(group: str) -> Callable[[Any], tuple[str, str]]:
                 got = as_array(run.value)
                 if matches(got, _softmax(x, axis=-1)) and not matches(got, _softmax(x, axis=0)):
                     raise Fail(
-                        f"Your function ignores its axis argument: {desc} the output sums to 1 along "
-                        "the last axis instead of axis 0."
+                        _(
+                            "Your function ignores its axis argument: {desc} the output sums to 1 along "
+                            "the last axis instead of axis 0.",
+                            desc=desc,
+                        )
                     )
             mistakes = _softmax_stable_mistakes(x.astype(np.float64), ax)
             _softmax_case(f, x, axis=axis, desc=desc, mistakes=mistakes)
-        return "passed", f"{group}: right."
+        return "passed", _("{group}: right.", group=group)
 
     return part
 
@@ -364,7 +401,7 @@ register(
             _jacobian_reference,
             _jacobian_cases,
             signature="softmax_jacobian(s)",
-            describe=lambda s: f"for s = {fmt(s)}",
+            describe=lambda s: _("for s = {s}", s=fmt(s)),
             mistakes=(
                 Mistake(
                     lambda s: -np.outer(s, s),
@@ -402,7 +439,7 @@ register(
                     "softmax OUTPUT s.",
                 ),
             ),
-            pass_message=(
+            pass_message=N_(
                 "Correct! Your Jacobian is right for all 6 test vectors (including one-hot and uniform s)."
             ),
         )
@@ -421,16 +458,16 @@ def _temperature_mistakes(x: np.ndarray, T: float) -> list[tuple[Any, str]]:
     return [
         (
             _quiet(_softmax, x * T),
-            "You multiplied the logits by T: a large T must flatten the distribution, yours sharpens it.",
+            N_("You multiplied the logits by T: a large T must flatten the distribution, yours sharpens it."),
         ),
-        (_quiet(_softmax, x), "Your function ignores T: it returns the same whatever the temperature."),
+        (_quiet(_softmax, x), N_("Your function ignores T: it returns the same whatever the temperature.")),
         (
             _quiet(lambda: _softmax(x) / T),
-            "Your output does not sum to 1: you divided the probabilities by T, after the softmax.",
+            N_("Your output does not sum to 1: you divided the probabilities by T, after the softmax."),
         ),
         (
             _quiet(lambda: np.exp(x / T)),
-            "Your output is not normalised: it does not sum to 1.",
+            N_("Your output is not normalised: it does not sum to 1."),
         ),
     ]
 
@@ -457,18 +494,18 @@ def check_softmax_temperature(answer: Any) -> tuple[str, str]:
     x = np.array([1.0, 2.0, 3.0, 0.5])
     x2 = np.random.default_rng(8).normal(size=(3, 4))
     cases: list[tuple[np.ndarray, float, str]] = [
-        (x, 1.0, "for x = [1.0, 2.0, 3.0, 0.5] and T = 1"),
-        (x, 2.0, "for x = [1.0, 2.0, 3.0, 0.5] and T = 2"),
-        (x, 0.5, "for x = [1.0, 2.0, 3.0, 0.5] and T = 0.5"),
-        (x, 100.0, "for x = [1.0, 2.0, 3.0, 0.5] and T = 100"),
-        (x2, 0.7, "for a 2-D x of shape (3, 4) and T = 0.7"),
-        (np.array([1000.0, 1001.0, 1002.0]), 0.5, "for x = [1000.0, 1001.0, 1002.0] and T = 0.5"),
-        (np.array([10.0, 20.0, 30.0]), 0.01, "for x = [10.0, 20.0, 30.0] and T = 0.01"),
-        (np.array([[-1e4, 0.0, 1e4]]), 3.0, "for x = [[-1e4, 0, 1e4]] and T = 3"),
+        (x, 1.0, N_("for x = [1.0, 2.0, 3.0, 0.5] and T = 1")),
+        (x, 2.0, N_("for x = [1.0, 2.0, 3.0, 0.5] and T = 2")),
+        (x, 0.5, N_("for x = [1.0, 2.0, 3.0, 0.5] and T = 0.5")),
+        (x, 100.0, N_("for x = [1.0, 2.0, 3.0, 0.5] and T = 100")),
+        (x2, 0.7, N_("for a 2-D x of shape (3, 4) and T = 0.7")),
+        (np.array([1000.0, 1001.0, 1002.0]), 0.5, N_("for x = [1000.0, 1001.0, 1002.0] and T = 0.5")),
+        (np.array([10.0, 20.0, 30.0]), 0.01, N_("for x = [10.0, 20.0, 30.0] and T = 0.01")),
+        (np.array([[-1e4, 0.0, 1e4]]), 3.0, N_("for x = [[-1e4, 0, 1e4]] and T = 3")),
     ]
     for logits, T, desc in cases:
         _softmax_case(f, logits, temperature=T, desc=desc, mistakes=_temperature_mistakes(logits, T))
-    return "passed", (
+    return "passed", _(
         "Correct! Your function gives softmax(x / T) along the last axis for T from 0.01 to 100, "
         "including logits that would overflow without the max subtraction."
     )
@@ -489,30 +526,32 @@ def _log_softmax_mistakes(x: np.ndarray, axis: int) -> list[tuple[Any, str]]:
     return [
         (
             _quiet(_softmax, x, axis=axis),
-            "You returned the probabilities; log-softmax returns their logarithms (all ≤ 0).",
+            N_("You returned the probabilities; log-softmax returns their logarithms (all ≤ 0)."),
         ),
         (
             _quiet(lambda: x - np.max(x, axis=axis, keepdims=True)),
-            "You subtracted the maximum only: the exponentials of your output do not sum to 1, "
-            "as log-probabilities must. Something is still missing.",
+            N_(
+                "You subtracted the maximum only: the exponentials of your output do not sum to 1, "
+                "as log-probabilities must. Something is still missing."
+            ),
         ),
         (
             _quiet(lambda: x - np.log(np.sum(np.exp(x), axis=axis))),
-            "The sum lost its axis and broadcast against the wrong dimension: use keepdims=True.",
+            N_("The sum lost its axis and broadcast against the wrong dimension: use keepdims=True."),
         ),
     ]
 
 
 LOG_SOFTMAX_FORBIDDEN: dict[str, str] = {
     "scipy": "SciPy",
-    "logsumexp": "a ready-made logsumexp",
-    "log_softmax": "a ready-made log_softmax",
-    "logaddexp": "np.logaddexp (a ready-made logsumexp)",
+    "logsumexp": N_("a ready-made logsumexp"),
+    "log_softmax": N_("a ready-made log_softmax"),
+    "logaddexp": N_("np.logaddexp (a ready-made logsumexp)"),
     "torch": "PyTorch",
 }
 """What ``log_softmax_stable``'s statement rules out: ready-made logsumexp and log-softmax."""
 
-LOG_SOFTMAX_RULE = (
+LOG_SOFTMAX_RULE = N_(
     "The exercise asks you to write logsumexp yourself with the maximum trick: no SciPy and no "
     "ready-made logsumexp or log-softmax (scipy.special, torch, np.logaddexp, the course's "
     "log_softmax)."
@@ -540,43 +579,52 @@ def check_log_softmax_stable(answer: Any) -> tuple[str, str]:
     enforce_source_rules(f, forbidden=LOG_SOFTMAX_FORBIDDEN, rule=LOG_SOFTMAX_RULE)
     rng = np.random.default_rng(16)
     cases: list[tuple[np.ndarray, int | None, str]] = [
-        (np.array([1.0, 2.0, 3.0, 0.5]), None, "for x = [1.0, 2.0, 3.0, 0.5]"),
-        (np.array([1000.0, 1001.0, 1002.0]), None, "for x = [1000.0, 1001.0, 1002.0]"),
-        (np.array([0.0, -800.0]), None, "for x = [0.0, -800.0]"),
-        (rng.normal(size=(3, 4)), None, "for a 2-D x of shape (3, 4) with the default axis"),
-        (rng.normal(size=(3, 4)), 0, "for a 2-D x of shape (3, 4) with axis=0"),
+        (np.array([1.0, 2.0, 3.0, 0.5]), None, N_("for x = [1.0, 2.0, 3.0, 0.5]")),
+        (np.array([1000.0, 1001.0, 1002.0]), None, N_("for x = [1000.0, 1001.0, 1002.0]")),
+        (np.array([0.0, -800.0]), None, N_("for x = [0.0, -800.0]")),
+        (rng.normal(size=(3, 4)), None, N_("for a 2-D x of shape (3, 4) with the default axis")),
+        (rng.normal(size=(3, 4)), 0, N_("for a 2-D x of shape (3, 4) with axis=0")),
         (
             np.array([[-1e4, 0.0, 1e4], [710.0, -710.0, 0.0]]),
             None,
-            "for x = [[-1e4, 0, 1e4], [710, -710, 0]]",
+            N_("for x = [[-1e4, 0, 1e4], [710, -710, 0]]"),
         ),
-        (np.array([100.0, 0.0, -100.0], dtype=np.float32), None, "for a float32 x = [100, 0, -100]"),
+        (np.array([100.0, 0.0, -100.0], dtype=np.float32), None, N_("for a float32 x = [100, 0, -100]")),
     ]
-    for x, axis, desc in cases:
+    for x, axis, case in cases:
+        desc = _(case)
         ax = -1 if axis is None else axis
         expected = _log_softmax(x.astype(np.float64), axis=ax)
-        advice = " (exp of a large logit overflows inside the sum; see {section})."
+        advice = _(" (exp of a large logit overflows inside the sum; see {section}).")
         wrong = _run_case(f, (x.copy(),), axis, expected, x.dtype == np.float32, desc, advice)
         if wrong is None:
             continue
-        got, mismatch, _ = wrong
+        got, mismatch, _run = wrong
         x64 = x.astype(np.float64)
         if np.any(np.isneginf(got)) and matches(got, _quiet(_log_of_softmax, x64, ax)):
             raise Fail(
-                f"{desc[:1].upper()}{desc[1:]} your function returned {fmt(got)}: that is log(softmax(x)). "
-                "A probability below ~1e-323 rounds to 0 and its log is −inf, although the "
-                "log-probability itself is an ordinary number. See {section}."
+                _(
+                    "{desc} your function returned {got}: that is log(softmax(x)). "
+                    "A probability below ~1e-323 rounds to 0 and its log is −inf, although the "
+                    "log-probability itself is an ordinary number. See {section}.",
+                    desc=desc[:1].upper() + desc[1:],
+                    got=fmt(got),
+                )
             )
         if not np.all(np.isfinite(got)):
             raise Fail(
-                f"Not stable: {desc} your function returned {fmt(got)}. exp of a large logit "
-                "overflows inside your sum of exponentials. See {section}."
+                _(
+                    "Not stable: {desc} your function returned {got}. exp of a large logit "
+                    "overflows inside your sum of exponentials. See {section}.",
+                    desc=desc,
+                    got=fmt(got),
+                )
             )
         for candidate, message in _log_softmax_mistakes(x64, ax):
             if candidate is not None and matches(got, candidate):
-                raise Fail(f"{message} ({desc})")
+                raise Fail(f"{_(message)} ({desc})")
         raise Fail(describe_mismatch(mismatch, context=desc))
-    return "passed", (
+    return "passed", _(
         "Correct! Your log-softmax matches the reference on ordinary, huge (±1e4) and tiny-probability "
         "logits, along both axes and in float32, without warnings, -inf or NaN."
     )
@@ -631,7 +679,7 @@ def _ce_part(cases: slice) -> Callable[[Any], tuple[str, str]]:
         _ce_grad,
         lambda: _ce_cases()[cases],
         signature="cross_entropy_grad(x, y)",
-        describe=lambda x, y: f"for logits x = {fmt(x)} and target y = {fmt(y)}",
+        describe=lambda x, y: _("for logits x = {x} and target y = {y}", x=fmt(x), y=fmt(y)),
         mistakes=_CE_MISTAKES,
     )
 
@@ -654,8 +702,10 @@ register(
                 Part("large logits (±1000)", _ce_part(slice(4, 5))),
             ),
             gate=lambda answer: require_function(answer, signature="cross_entropy_grad(x, y)"),
-            pass_message="Correct! Your gradient is softmax(x) − y in all 5 cases, including a 2-D "
-            "batch and logits of ±1000.",
+            pass_message=N_(
+                "Correct! Your gradient is softmax(x) − y in all 5 cases, including a 2-D "
+                "batch and logits of ±1000."
+            ),
         )
     ),
     hints=(
@@ -682,10 +732,10 @@ def _entropy(temperature: float) -> float:
 
 def _entropy_explain(value: float) -> str:
     """What is wrong with an entropy value: a violated bound, never the answer."""
-    return f"{_entropy_bound(value)} {_ENTROPY_REUSE_NOTE}"
+    return f"{_entropy_bound(value)} {_(_ENTROPY_REUSE_NOTE)}"
 
 
-_ENTROPY_REUSE_NOTE = (
+_ENTROPY_REUSE_NOTE = N_(
     "(If you computed p with your own softmax_stable, make sure check('softmax_stable', "
     "softmax_stable) passes first.)"
 )
@@ -693,19 +743,25 @@ _ENTROPY_REUSE_NOTE = (
 
 def _entropy_bound(value: float) -> str:
     if value < 0:
-        return "an entropy cannot be negative: every term −p·log p is ≥ 0 for 0 < p ≤ 1."
+        return _("an entropy cannot be negative: every term −p·log p is ≥ 0 for 0 < p ≤ 1.")
     if value > np.log(len(ENTROPY_LOGITS)):
-        return (
-            f"an entropy over {len(ENTROPY_LOGITS)} words cannot exceed log {len(ENTROPY_LOGITS)} "
-            f"≈ {np.log(len(ENTROPY_LOGITS)):.4f} nats (the uniform distribution)."
+        return _(
+            "an entropy over {count} words cannot exceed log {count} "
+            "≈ {bound:.4f} nats (the uniform distribution).",
+            count=len(ENTROPY_LOGITS),
+            bound=np.log(len(ENTROPY_LOGITS)),
         )
     low, high = _entropy(1.0), _entropy(10.0)
     if not low < value < high:
-        return (
+        return _(
             "entropy rises with T, so at T = 2 it lies between the entropies at T = 1 "
-            f"({low:.4f} nats) and T = 10 ({high:.4f} nats); yours does not."
+            "({low:.4f} nats) and T = 10 ({high:.4f} nats); yours does not.",
+            low=low,
+            high=high,
         )
-    return "it lies in the right range but is not the entropy at T = 2 to the six significant digits asked."
+    return _(
+        "it lies in the right range but is not the entropy at T = 2 to the six significant digits asked."
+    )
 
 
 register(

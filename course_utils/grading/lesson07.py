@@ -18,15 +18,16 @@ import numpy as np
 
 from .checkers import Mistake, activation, choice_checker, elementwise_checker, number_checker
 from .compare import type_name
+from .i18n import N_, _
 from .registry import register
 from .result import Fail, PartialCredit, WrongType
 
 # ----------------------------------------------------------------------------- output layer
 OUTPUT_OPTIONS: dict[str, str] = {
-    "a": "ReLU, one unit per class",
-    "b": "softmax over one unit per class, trained with cross-entropy on the logits",
-    "c": "tanh, one unit per class",
-    "d": "SELU, one unit per class",
+    "a": N_("ReLU, one unit per class"),
+    "b": N_("softmax over one unit per class, trained with cross-entropy on the logits"),
+    "c": N_("tanh, one unit per class"),
+    "d": N_("SELU, one unit per class"),
 }
 
 register(
@@ -54,10 +55,10 @@ register(
 
 # ----------------------------------------------------------------------------- SELU init
 SELU_INIT_OPTIONS: dict[str, str] = {
-    "a": "He normal (variance 2 / n_in)",
-    "b": "Xavier/Glorot uniform (variance 2 / (n_in + n_out))",
-    "c": "LeCun normal (variance 1 / n_in)",
-    "d": "all weights zero",
+    "a": N_("He normal (variance 2 / n_in)"),
+    "b": N_("Xavier/Glorot uniform (variance 2 / (n_in + n_out))"),
+    "c": N_("LeCun normal (variance 1 / n_in)"),
+    "d": N_("all weights zero"),
 }
 
 register(
@@ -129,11 +130,13 @@ def _registry_name(item: Any) -> str:
     from course_utils.activations import get
 
     if not isinstance(item, str):
-        raise WrongType(f"Each entry must be an activation name (a string); one entry is {type_name(item)}.")
+        raise WrongType(
+            _("Each entry must be an activation name (a string); one entry is {type}.", type=type_name(item))
+        )
     try:
         return get(item).name
     except ValueError as exc:
-        raise Fail(f"{item!r} is not an activation name ({exc}).") from None
+        raise Fail(_("{item!r} is not an activation name ({error}).", item=item, error=exc)) from None
 
 
 CANDIDATE_NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish")
@@ -183,45 +186,69 @@ def check_properties_monotonic(answer: Any) -> tuple[str, str]:
 
     if isinstance(answer, str) or not isinstance(answer, (list, tuple, set, frozenset, np.ndarray)):
         raise WrongType(
-            "Expected a list of activation names, e.g. ['sigmoid', 'tanh']; the answer is "
-            f"{type_name(answer)}."
+            _(
+                "Expected a list of activation names, e.g. ['sigmoid', 'tanh']; the answer is {type}.",
+                type=type_name(answer),
+            )
         )
     given = {_registry_name(item) for item in list(answer)}
     names = _candidate_names()
     outside = sorted(given - set(names))
     if outside:
         raise Fail(
-            f"Not among the eight compared activations: {', '.join(outside)} (they are {', '.join(names)})."
+            _(
+                "Not among the eight compared activations: {outside} (they are {names}).",
+                outside=", ".join(outside),
+                names=", ".join(names),
+            )
         )
     expected = {n for n in names if get(n).properties["monotonic"]}
     extra = [n for n in names if n in given - expected]
     missing = expected - given
     if not extra and not missing:
-        return "passed", f"Correct! The monotonic ones are {', '.join(n for n in names if n in expected)}."
+        return "passed", _(
+            "Correct! The monotonic ones are {names}.", names=", ".join(n for n in names if n in expected)
+        )
     parts = []
     if extra:
         parts.append(_not_monotonic_counterexample(extra[0]))
         if len(extra) > 1:
             others = len(extra) - 1
-            parts.append(
-                f"{others} more of your names {'is' if others == 1 else 'are'} not monotonic either."
+            template = (
+                N_("{count} more of your names is not monotonic either.")
+                if others == 1
+                else N_("{count} more of your names are not monotonic either.")
             )
+            parts.append(_(template, count=others))
     if missing:
         count = len(missing)
-        parts.append(
-            f"Your list misses {count} monotonic activation{'' if count == 1 else 's'}: check the "
-            "shape of each one you left out (is its derivative ever negative?)."
+        template = (
+            N_(
+                "Your list misses {count} monotonic activation: check the "
+                "shape of each one you left out (is its derivative ever negative?)."
+            )
+            if count == 1
+            else N_(
+                "Your list misses {count} monotonic activations: check the "
+                "shape of each one you left out (is its derivative ever negative?)."
+            )
         )
+        parts.append(_(template, count=count))
     others = len(names) - len(expected)
     fraction = monotonic_fraction(len(expected & given), len(expected), len(extra), others)
     if fraction <= 0:
         raise Fail(" ".join(parts))
     right = [n for n in names if (n in expected) == (n in given)]
     wrong = [n for n in names if (n in expected) != (n in given)]
-    credit = (
-        f"Partial credit: {len(expected & given)} of the {len(expected)} monotonic activations are "
-        f"listed{f', minus {len(extra)} wrongly listed' if extra else ''} "
-        f"({len(right)} of {len(names)} classified right)."
+    minus = _(", minus {count} wrongly listed", count=len(extra)) if extra else ""
+    credit = _(
+        "Partial credit: {listed} of the {monotonic} monotonic activations are listed{minus} "
+        "({right} of {total} classified right).",
+        listed=len(expected & given),
+        monotonic=len(expected),
+        minus=minus,
+        right=len(right),
+        total=len(names),
     )
     raise PartialCredit(f"{' '.join(parts)}\n{credit}", fraction, tuple(right), tuple(wrong))
 
@@ -235,10 +262,15 @@ def _not_monotonic_counterexample(name: str) -> str:
     y = np.asarray(record(x), dtype=np.float64)
     low = int(np.argmin(y))
     a, b = float(x[0]), float(x[low])
-    return (
-        f"Not monotonic: {name} — {name}({a:g}) = {float(y[0]):.3g} is larger than "
-        f"{name}({b:.2f}) = {float(y[low]):.3g} although {a:g} < {b:.2f} — it dips below 0 and "
-        "rises again."
+    return _(
+        "Not monotonic: {name} — {name}({a:g}) = {fa:.3g} is larger than "
+        "{name}({b:.2f}) = {fb:.3g} although {a:g} < {b:.2f} — it dips below 0 and "
+        "rises again.",
+        name=name,
+        a=a,
+        b=b,
+        fa=float(y[0]),
+        fb=float(y[low]),
     )
 
 
@@ -253,9 +285,10 @@ register(
     checker=number_checker(
         0.01,
         what="PyTorch's default negative slope",
-        explain=lambda value: (
-            f"{value:g} is not the default slope of torch.nn.LeakyReLU; the course's registry "
-            "follows PyTorch's defaults (leaky_relu.params)."
+        explain=lambda value: _(
+            "{value:g} is not the default slope of torch.nn.LeakyReLU; the course's registry "
+            "follows PyTorch's defaults (leaky_relu.params).",
+            value=value,
         ),
         mistakes=(
             Mistake(0.3, "0.3 is the Keras layer's default (LeakyReLU), not PyTorch's."),

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, overload
 
+from .i18n import Lazy, _
+
 KINDS: tuple[str, ...] = ("function", "number", "sequence", "sympy", "choice")
 """The answer kinds: what the student assigns to the answer name."""
 
@@ -125,12 +127,14 @@ class Exercise:
         a) yes
         b) no
         """
-        return "\n".join(f"{letter}) {text}" for letter, text in self.options.items())
+        return "\n".join(f"{letter}) {_(text)}" for letter, text in self.options.items())
 
     @property
     def section_text(self) -> str:
         """``"section 2.3 of lesson 02"`` (or ``"lesson 02"`` without a section)."""
-        return f"section {self.section} of lesson {self.lesson}" if self.section else f"lesson {self.lesson}"
+        if self.section:
+            return Lazy("section {section} of lesson {lesson}", section=self.section, lesson=self.lesson)
+        return Lazy("lesson {lesson}", lesson=self.lesson)
 
 
 EXERCISES: dict[str, Exercise] = {}

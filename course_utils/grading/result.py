@@ -11,16 +11,18 @@ from __future__ import annotations
 import html
 from dataclasses import asdict, dataclass
 
+from .i18n import N_, _
+
 STATUSES: tuple[str, ...] = ("passed", "failed", "error", "not_attempted")
 """Every status a :class:`CheckResult` can have."""
 
 _BADGES: dict[str, tuple[str, str, str]] = {
     # status: (badge text, colour, plain-text marker); darkened Okabe-Ito hues, so white
     # badge text stays readable (contrast >= 4.5:1).
-    "passed": ("PASSED", "#007A5A", "[PASSED]"),
-    "failed": ("NOT YET", "#C0490A", "[FAILED]"),
-    "error": ("ERROR", "#A23B72", "[ERROR]"),
-    "not_attempted": ("NOT ATTEMPTED", "#5F6B73", "[NOT ATTEMPTED]"),
+    "passed": (N_("PASSED"), "#007A5A", N_("[PASSED]")),
+    "failed": (N_("NOT YET"), "#C0490A", N_("[FAILED]")),
+    "error": (N_("ERROR"), "#A23B72", N_("[ERROR]")),
+    "not_attempted": (N_("NOT ATTEMPTED"), "#5F6B73", N_("[NOT ATTEMPTED]")),
 }
 
 
@@ -170,16 +172,18 @@ class CheckResult:
         return data
 
     def _points_text(self) -> str:
-        unit = "point" if self.max_points == 1 else "points"
-        return f"{_number(self.points)}/{_number(self.max_points)} {unit}"
+        template = (
+            N_("{points}/{max_points} point") if self.max_points == 1 else N_("{points}/{max_points} points")
+        )
+        return _(template, points=_number(self.points), max_points=_number(self.max_points))
 
     def _hint_line(self) -> str | None:
         if self.passed or not self.hints:
             return None
-        return f"hint: run hint({self.exercise_id!r})"
+        return _("hint: run hint({exercise_id!r})", exercise_id=self.exercise_id)
 
     def __str__(self) -> str:
-        marker = _BADGES[self.status][2]
+        marker = _(_BADGES[self.status][2])
         text = f"{marker} {self.exercise_id} ({self._points_text()}): {self.message}"
         hint_line = self._hint_line()
         return f"{text}\n{hint_line}" if hint_line else text
@@ -187,7 +191,8 @@ class CheckResult:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        label, colour, _ = _BADGES[self.status]
+        label, colour, _marker = _BADGES[self.status]
+        label = _(label)
         esc = html.escape
         badge = (
             f'<span style="background:{colour};color:#fff;border-radius:4px;padding:1px 8px;'
@@ -200,8 +205,9 @@ class CheckResult:
         body = f'<div style="white-space:pre-wrap;margin-top:4px">{esc(self.message)}</div>'
         hint_line = self._hint_line()
         hint_html = (
-            f'<div style="margin-top:4px;opacity:0.8">hint: run '
-            f"<code>hint({esc(repr(self.exercise_id))})</code></div>"
+            '<div style="margin-top:4px;opacity:0.8">'
+            + _("hint: run {code}", code=f"<code>hint({esc(repr(self.exercise_id))})</code>")
+            + "</div>"
             if hint_line
             else ""
         )

@@ -27,6 +27,7 @@ handles it: a cell that ignores its interrupt has its kernel stopped.
 
 from __future__ import annotations
 
+import contextvars
 import signal
 import threading
 import time
@@ -164,7 +165,9 @@ def _run_in_thread(func: Callable[..., T], args: tuple, kwargs: dict, limit: flo
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             outcome["error"] = exc
 
-    worker = threading.Thread(target=target, name="course-utils-time-limit", daemon=True)
+    # The caller's context goes along (the judgement's language, hidden inputs: contextvars).
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(target,), name="course-utils-time-limit", daemon=True)
     worker.start()
     deadline = time.monotonic() + limit
     # Short joins keep Ctrl-C responsive on every platform.
