@@ -200,6 +200,9 @@ class Submission:
         The lesson's exercise ids and their points, in notebook order.
     notes : list of str
         What happened while the notebook ran (for the feedback file).
+    language : str
+        The language of its feedback: the notebook's ``metadata["course_utils"]["language"]``
+        (``"zh"`` for the Chinese edition), else ``"en"``.
     """
 
     path: Path
@@ -209,6 +212,7 @@ class Submission:
     code_cells: int = 0
     exercises: list[tuple[str, float]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    language: str = "en"
 
 
 def _is_hidden(part: str) -> bool:
@@ -368,9 +372,13 @@ def read_submission(path: Path, name: str, forced_lesson: str | None) -> Submiss
         sub.code_cells = sum(isinstance(c, dict) and c.get("cell_type") == "code" for c in cells)
     else:
         sub.code_cells = 200
+    metadata = data.get("metadata")
+    info = metadata.get("course_utils") if isinstance(metadata, dict) else None
+    if isinstance(info, dict):
+        from course_utils.grading.i18n import normalise
+
+        sub.language = normalise(info.get("language")) or "en"
     if forced_lesson is None:
-        metadata = data.get("metadata")
-        info = metadata.get("course_utils") if isinstance(metadata, dict) else None
         value = info.get("lesson") if isinstance(info, dict) else None
         if value is None:
             sub.problem = (
@@ -916,7 +924,9 @@ async def _judge_all(
         else:
             try:
                 record = await asyncio.wait_for(
-                    loop.run_in_executor(None, judge, exercise, request, notebook_code, job.get("seed")),
+                    loop.run_in_executor(
+                        None, judge, exercise, request, notebook_code, job.get("seed"), job["language"]
+                    ),
                     JUDGE_TIMEOUT,
                 )
             except asyncio.TimeoutError:
@@ -1317,6 +1327,7 @@ def grade(
                     "exercises": sub.exercises,
                     "timeout": timeout,
                     "seed": seed,
+                    "language": sub.language,
                     "work_dir": str(work_dir),
                     "ipython_dir": str(ipython_dir),
                     "sandbox": asdict(limits) if limits else None,
@@ -1636,8 +1647,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     write_csv(rows, out)
     notes = {sub.name: sub.notes for sub in subs}
-    written = write_feedback(feedback_dir, rows, notes)
-    write_feedback_html(feedback_dir, rows, notes)
+    languages = {sub.name: sub.language for sub in subs}
+    written = write_feedback(feedback_dir, rows, notes, languages=languages)
+    write_feedback_html(feedback_dir, rows, notes, languages=languages)
     export_status, analytics = _exports(args, rows, dict(zip(names, notebooks, strict=True)))
     status = export_status or status
     print(class_summary(rows, seconds=time.monotonic() - started))
