@@ -1,6 +1,6 @@
 """Time the class grader on 30 copies of the lesson-01 solution notebook with ``-j 2``.
 
-Run: ``python benchmarks/grade.py`` (COURSE.md asks for under 60 s on a 2-core machine).
+Run: ``python benchmarks/grade.py`` (30 copies of lesson 01 should take under 60 s on a 2-core machine).
 Copies ``solutions/01-why-nonlinearity.ipynb`` 30 times into a temporary folder, runs
 ``python -m course_utils.grade FOLDER --out grades.csv -j 2`` there, and prints the wall
 time, the time per submission and the class summary the command printed. Options:

@@ -80,7 +80,7 @@ def _away_from_kinks(x: np.ndarray, kinks: tuple[float, ...], gap: float = 1e-3)
 
 
 def test_registry_holds_exactly_the_required_names_and_defaults() -> None:
-    """Are the names and parameter defaults those of COURSE.md's table?"""
+    """Are the names and parameter defaults PyTorch's names and defaults, as the registry promises?"""
     assert set(ACTIVATIONS) == set(REQUIRED)
     for name, defaults in REQUIRED.items():
         assert ACTIVATIONS[name].params == defaults, name

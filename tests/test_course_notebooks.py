@@ -23,7 +23,7 @@ from course_utils.grading import exercises_for_lesson
 from course_utils.sandbox import sandbox_problem
 
 TOPIC_LESSONS = [lesson for lesson in LESSONS if lesson.has_exercises]
-MIN_EXERCISES = 4  # COURSE.md: every topic lesson has at least four auto-graded exercises
+MIN_EXERCISES = 4  # every topic lesson has at least four auto-graded exercises
 
 
 def notebook_paths(lesson: Lesson) -> dict[str, Path]:

@@ -41,7 +41,7 @@ def test_lazy_submodule_access() -> None:
 
 
 def test_lesson_files_follow_the_fixed_names() -> None:
-    """Do the lesson numbers and file names match COURSE.md's fixed list?"""
+    """Do the lesson numbers and file names match the fixed list (navigation and tools rely on it)?"""
     assert [x.number for x in LESSONS] == [f"{i:02d}" for i in range(8)]
     assert all(x.slug.startswith(x.number + "-") for x in LESSONS)
     assert lesson("3").slug == "03-relu-dead-neurons"

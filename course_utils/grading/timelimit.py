@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 DEFAULT_SECONDS: float = 10.0
-"""The time limit used when ``check()`` gets no ``timeout`` (COURSE.md: 10 s)."""
+"""The time limit used when ``check()`` gets no ``timeout``: 10 s, ample for any sensible answer."""
 
 MODE: str = "auto"
 """``"auto"`` (signal where possible, else thread), ``"signal"``, ``"thread"`` or ``"none"``."""
