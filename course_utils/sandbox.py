@@ -290,6 +290,9 @@ def _mounts(package_dir: str, connection_file: str, limits: Limits, uid: int | N
         layered.append((package_parent, ["--size", str(MiB), "--tmpfs", package_parent]))
         layered.append((package_dir, ["--ro-bind", package_dir, package_dir]))
     layered += [(d, ["--ro-bind", d, d]) for d in dirs]
+    # no checker, reference or solution in the kernel: a stub stands in for the graders
+    grading = os.path.join(package_dir, "grading")
+    layered.append((grading, ["--ro-bind", os.path.join(package_dir, "sandbox_grading"), grading]))
     layered.sort(key=lambda item: item[0].rstrip("/").count("/"))
     mounts += [options for _, options in layered]
     mounts += [

@@ -60,6 +60,8 @@ SYSTEM_ATTACKS = [
     "redirect-grader-sockets",
 ]
 JUDGE_ATTACKS = [
+    "read-the-answer-key",
+    "read-the-answer-key-02",
     "patch-isclose-and-abs",
     "walk-frames-to-the-checker",
     "replace-the-checker-via-gc",
@@ -68,7 +70,7 @@ JUDGE_ATTACKS = [
 ]
 SELF_HARMING = {"fill-disk"}
 """Attacks that can only cost their own author points (the grader has no room to pass arguments)."""
-LESSON_OF = {"silence-numpy-warnings": "02"}
+LESSON_OF = {"silence-numpy-warnings": "02", "read-the-answer-key-02": "02"}
 CONTROLS = {  # lesson -> (honest right, honest wrong with the same answers as the attack)
     "01": (ROOT / "solutions" / "01-why-nonlinearity.ipynb", FILES / "wrong.ipynb"),
     "02": (
@@ -369,3 +371,39 @@ def test_the_grader_refuses_to_run_unsandboxed_without_being_told(tmp_path: Path
     assert proc.returncode == 2
     assert "cannot be sandboxed" in proc.stderr and "--no-sandbox" in proc.stderr
     assert not (tmp_path / "g.csv").exists() or (tmp_path / "g.csv").read_text() == ""
+
+
+def test_the_answer_key_attack_is_real_without_the_stub(tmp_path: Path) -> None:
+    """Is read-the-answer-key a real threat: unconfined (the kernel sees the real graders), does it win?"""
+    klass = tmp_path / "class"
+    for name, source in (("attack", ATTACKS / "read-the-answer-key.ipynb"), ("wrong", CONTROLS["01"][1])):
+        (klass / name).mkdir(parents=True)
+        shutil.copy(source, klass / name / f"{name}.ipynb")
+    out = tmp_path / "g.csv"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "course_utils.grade",
+            str(klass),
+            "--out",
+            str(out),
+            "-j",
+            "1",
+            "--no-sandbox",
+            "--seed",
+            "3",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = read_csv(out)
+    scores = {
+        n: sum(float(r["points"]) for r in rows if r["submission"].startswith(n)) for n in ("attack", "wrong")
+    }
+    assert scores["attack"] >= scores["wrong"] + 3, scores
