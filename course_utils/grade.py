@@ -153,6 +153,10 @@ CALL_TIMEOUT = 10
 JUDGE_TIMEOUT = 120
 """Seconds the judgement of one exercise may take in all (every call and comparison)."""
 
+_RETIRE = threading.Event()
+"""Set in a worker whose judge ran past JUDGE_TIMEOUT: its thread may still be running, so
+the worker finishes the submission and makes way for a fresh one."""
+
 MAX_RERUNS = 3
 """Times a notebook is run again without a cell that stopped its kernel."""
 
@@ -756,7 +760,7 @@ async def _grade_in_kernel(
             notes.append("(more messages left out)")
 
     def done(problem: str | None) -> None:
-        send({"event": "done", "problem": problem, "notes": notes})
+        send({"event": "done", "problem": problem, "notes": notes, "retire": _RETIRE.is_set()})
 
     path = Path(job["path"])
     try:
@@ -771,7 +775,9 @@ async def _grade_in_kernel(
             ((i, c) for i, c in enumerate(cells) if c.get("cell_type") == "code"), start=1
         )
     ]
-    notebook_code = "\n\n".join(str(cell.get("source", "")) for _, _, cell in code_cells)
+    from course_utils.judge import CELL_SEPARATOR
+
+    notebook_code = CELL_SEPARATOR.join(str(cell.get("source", "")) for _, _, cell in code_cells)
     folder = str(path.parent)
     limits = Limits(**job["sandbox"]) if job.get("sandbox") else None
     exercises = [ex for ex, _ in job["exercises"]]
@@ -910,8 +916,8 @@ async def _judge_all(
                                  "did a cell change builtins or course_utils?"}
             try:
                 return wire.read_message(f"{stem}.out", dir_fd=channel.fd)
-            except (wire.WireError, OSError) as exc:
-                return {"error": str(exc)}
+            except Exception as exc:  # noqa: BLE001 - whatever the kernel wrote, it is the kernel's error
+                return {"error": f"{type(exc).__name__}: {exc}"[:300]}
         finally:
             channel.remove([f"{stem}{suffix}" for suffix in (".in.json", ".in.npz", ".in.tmp", ".out.json",
                                                              ".out.npz", ".out.tmp")])
@@ -930,6 +936,7 @@ async def _judge_all(
                     JUDGE_TIMEOUT,
                 )
             except asyncio.TimeoutError:
+                _RETIRE.set()
                 gone.append(f"checking took longer than {JUDGE_TIMEOUT} s")
                 record = {"exercise": exercise, "status": "error", "points": 0.0,
                           "message": f"Checking this answer took longer than {JUDGE_TIMEOUT} s and was "
@@ -991,6 +998,8 @@ async def _serve(
             except Exception as exc:  # noqa: BLE001 - report, keep serving
                 failure = f"the grader failed: {type(exc).__name__}: {exc}"
                 send({"event": "done", "problem": failure, "notes": []})
+            if _RETIRE.is_set():  # a judge thread may still be busy: let a fresh worker go on
+                break
     finally:
         try:  # let a kernel still starting finish, so that it can be stopped cleanly
             km, kc = await asyncio.wait_for(spare, 60)
@@ -1041,6 +1050,7 @@ class _Outcome:
     notes: list[str] = field(default_factory=list)
     worker_lost: bool = False
     seconds: float | None = None
+    retire: bool = False
 
 
 class _Worker:
@@ -1206,6 +1216,7 @@ class _Worker:
             elif kind == "done":
                 outcome.problem = event.get("problem")
                 outcome.notes = [str(n) for n in event.get("notes") or []]
+                outcome.retire = bool(event.get("retire"))
                 self.kernel_pid = None
                 return outcome
 
@@ -1338,7 +1349,7 @@ def grade(
                 except Exception as exc:  # noqa: BLE001 - never lose a submission's rows
                     failure = f"the grader failed: {type(exc).__name__}: {exc}"
                     outcome = _Outcome(problem=failure, worker_lost=True)
-                if outcome.worker_lost:
+                if outcome.worker_lost or outcome.retire:
                     worker.kill()
                     worker = None
                 sub.notes = outcome.notes

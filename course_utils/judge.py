@@ -33,7 +33,12 @@ inputs (:mod:`course_utils.grading.hidden`) are drawn from the teacher's seed.
 
 from __future__ import annotations
 
+import ast
 import builtins
+import importlib
+import io
+import textwrap
+import tokenize
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -46,6 +51,9 @@ Request = Callable[[str, str, "dict[str, Any] | None"], "dict[str, Any]"]
 """``request(action, answer_name, message) -> reply``: one round trip to the kernel's probe."""
 
 _NOT_REBUILT = (SystemExit, KeyboardInterrupt, GeneratorExit)
+
+CELL_SEPARATOR = "\n\n# ---- next code cell ----\n\n"
+"""How the grader joins a submission's code cells into the ``notebook_code`` it passes here."""
 
 
 class KernelGone(TimeLimitExceeded):
@@ -98,6 +106,105 @@ def _copy_back(original: Any, after: Any) -> None:
         original[:] = after
 
 
+def is_library_function(module: str, name: str) -> bool:
+    """Whether ``module.name`` is a function of a known library (imported here to make sure).
+
+    Only the libraries of :data:`course_utils.grading.compare.LIBRARY_ROOTS` are imported, so a
+    kernel cannot make the grader import anything else by claiming a module name.
+    """
+    from course_utils.grading.compare import LIBRARY_ROOTS
+
+    if (
+        not module
+        or module.split(".")[0] not in LIBRARY_ROOTS
+        or not module.replace(".", "").replace("_", "").isalnum()
+    ):
+        return False
+    try:
+        library = importlib.import_module(module)
+    except Exception:  # noqa: BLE001 - a module that does not import is no library of ours
+        return False
+    return callable(getattr(library, name, None))
+
+
+def _code_only(text: str) -> str:
+    """``text`` with its string literals and comments emptied (to find code, not quotations)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return text
+    kept = []
+    for token in tokens:
+        if token.type == tokenize.STRING:
+            kept.append('""')
+        elif token.type == tokenize.COMMENT:
+            continue
+        elif token.type in (tokenize.NEWLINE, tokenize.NL):
+            kept.append("\n")
+        elif token.string.strip():
+            kept.append(token.string)
+    return " ".join(kept)
+
+
+def _definitions(notebook_code: str) -> dict[str, str]:
+    """Top-level ``def``s and assignments of the notebook: name -> source (the last one wins)."""
+    found: dict[str, str] = {}
+    for cell in notebook_code.split(CELL_SEPARATOR):
+        try:
+            tree = ast.parse(cell)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names = [node.name]
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [t.id for t in targets if isinstance(t, ast.Name)]
+            else:
+                continue
+            segment = ast.get_source_segment(cell, node, padded=True) or ""
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
+                segment = (
+                    "\n".join(f"@{ast.get_source_segment(cell, d)}" for d in node.decorator_list)
+                    + "\n"
+                    + segment
+                )
+            for name in names:
+                found[name] = segment
+    return found
+
+
+def trusted_source(claimed: Any, name: str, notebook_code: str, limit: int = 20) -> str:
+    """The source of the student's function as the submitted notebook holds it, with its helpers.
+
+    The notebook's own ``def name`` (or assignment) is used when there is one; otherwise the
+    kernel's claim, but only if it appears in the notebook as code (not inside a string);
+    otherwise every code cell of the notebook. Then the notebook's definitions of the names
+    that source uses are added, transitively, so a rule or a silencer hidden in a helper counts.
+    """
+    definitions = _definitions(notebook_code)
+    source = definitions.get(name)
+    if source is None and isinstance(claimed, str) and claimed.strip():
+        if _code_only(claimed).strip() and _code_only(claimed).strip() in _code_only(notebook_code):
+            source = claimed
+    if source is None:
+        return notebook_code
+    parts, seen, queue = [source], {name}, [source]
+    while queue and len(parts) < limit:
+        try:
+            used = {
+                n.id for n in ast.walk(ast.parse(textwrap.dedent(queue.pop()))) if isinstance(n, ast.Name)
+            }
+        except (SyntaxError, ValueError):
+            return notebook_code
+        for helper in sorted(used - seen):
+            seen.add(helper)
+            if helper in definitions:
+                parts.append(definitions[helper])
+                queue.append(definitions[helper])
+    return "\n".join(parts)
+
+
 class RemoteFunction:
     """Stands for the student's function: each call runs in the submission's kernel.
 
@@ -120,16 +227,14 @@ class RemoteFunction:
         self.__name__ = self.__qualname__ = name if name.isidentifier() else answer_name
         module = info.get("module")
         self.__module__ = module if isinstance(module, str) else "__main__"
-        # The source the checkers read (compare.student_source): the kernel's claim when the
-        # submitted notebook holds it; any other function of the notebook is judged by all of
-        # the notebook's code; a function of another module is a library function (None).
-        claimed = info.get("source")
-        if isinstance(claimed, str) and claimed.strip() and claimed.strip() in notebook_code:
-            self.__student_source__ = claimed
-        elif self.__module__ == "__main__":
-            self.__student_source__ = notebook_code
-        else:
+        # The source the checkers read (compare.student_source), taken from the submitted
+        # notebook, never from the kernel alone (see trusted_source); a function that claims
+        # another module is a library function only if that library really has it.
+        if self.__module__ != "__main__" and is_library_function(self.__module__, self.__name__):
             self.__student_source__ = None
+        else:
+            self.__module__ = "__main__"
+            self.__student_source__ = trusted_source(info.get("source"), self.__name__, notebook_code)
 
     def __repr__(self) -> str:
         return f"<function {self.__name__}>"

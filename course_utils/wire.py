@@ -32,8 +32,16 @@ MAX_NODES = 200_000
 """Most JSON nodes one value may have."""
 MAX_DEPTH = 200
 """Deepest nesting accepted (SymPy trees of long sums are deep)."""
-MAX_ARRAY_BYTES = 256 * 1024 * 1024
+MAX_ARRAY_BYTES = 64 * 1024 * 1024
 """Most bytes of arrays one message may carry."""
+MAX_ELEMENTS = 4_000_000
+"""Most elements of one array (a checker may turn it into float64: 32 MB at most)."""
+MAX_SYMPY_NODES = 5_000
+"""Most nodes of a SymPy answer (an answer is a formula, not a data structure)."""
+MAX_DIGITS = 100
+"""Most digits of an integer, a rational's parts or a float's mantissa in a SymPy answer."""
+MAX_EXPONENT = 1_000
+"""Largest integer power a SymPy answer may raise to (3**(2*10**8) would take minutes)."""
 MAX_JSON_BYTES = 16 * 1024 * 1024
 """Largest JSON part of one message."""
 MAX_TEXT = 200_000
@@ -175,6 +183,8 @@ def decode(tree: Any, arrays: dict[str, np.ndarray]) -> Any:
             if body not in arrays:
                 raise WireError(f"missing array {str(body)[:40]}")
             array = arrays[body]
+            if array.size > MAX_ELEMENTS:
+                raise WireError(f"an array of {array.size} elements is more than an answer needs")
             return array[()] if tag == "$scalar" else array
         if tag in ("$tuple", "$set") and isinstance(body, list):
             items = [walk(item, depth + 1) for item in body]
@@ -192,7 +202,12 @@ def decode(tree: Any, arrays: dict[str, np.ndarray]) -> Any:
             return _opaque(body, str(rest[0][1]))
         raise WireError(f"unexpected node {str(t)[:80]}")
 
-    return walk(tree, 0)
+    try:
+        return walk(tree, 0)
+    except WireError:
+        raise
+    except (TypeError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        raise WireError(f"malformed value ({type(exc).__name__})") from None
 
 
 def _hashable(items: list[Any]) -> list[Any]:
@@ -222,21 +237,27 @@ def build_sympy(tree: Any) -> Any:
 
     def walk(t: Any, depth: int) -> Any:
         count[0] += 1
-        if count[0] > MAX_NODES or depth > MAX_DEPTH or not isinstance(t, list) or not t:
+        if count[0] > MAX_SYMPY_NODES:
+            raise WireError(f"the SymPy expression has more than {MAX_SYMPY_NODES} parts")
+        if depth > MAX_DEPTH or not isinstance(t, list) or not t:
             raise WireError("malformed SymPy expression")
         name = t[0]
         if name == "Symbol" and len(t) == 3 and isinstance(t[1], str) and isinstance(t[2], dict):
             flags = {k: bool(v) for k, v in t[2].items() if k in _ASSUMPTIONS}
             return sp.Symbol(t[1][:100], **flags)
-        if name == "Integer" and len(t) == 2 and isinstance(t[1], str) and len(t[1]) < 5000:
+        if name == "Integer" and len(t) == 2 and isinstance(t[1], str) and len(t[1]) <= MAX_DIGITS:
             return sp.Integer(int(t[1]))
-        if name == "Rational" and len(t) == 3 and all(isinstance(p, str) and len(p) < 5000 for p in t[1:]):
+        if (
+            name == "Rational"
+            and len(t) == 3
+            and all(isinstance(p, str) and len(p) <= MAX_DIGITS for p in t[1:])
+        ):
             return sp.Rational(int(t[1]), int(t[2]))
         if name == "Float" and len(t) == 3 and isinstance(t[1], list) and isinstance(t[2], int):
             import mpmath
 
             sign, mantissa, exponent, bits = t[1] if len(t[1]) == 4 else (None,) * 4
-            if sign not in (0, 1) or not isinstance(mantissa, str) or len(mantissa) > 400:
+            if sign not in (0, 1) or not isinstance(mantissa, str) or len(mantissa) > MAX_DIGITS:
                 raise WireError("malformed Float")
             if not (isinstance(exponent, int) and isinstance(bits, int) and abs(exponent) < 10**6):
                 raise WireError("malformed Float")
@@ -254,6 +275,8 @@ def build_sympy(tree: Any) -> Any:
         if len(t) != 2 or not isinstance(t[1], list):
             raise WireError("malformed SymPy expression")
         args = [walk(arg, depth + 1) for arg in t[1]]
+        if name == "Pow" and len(args) == 2 and args[1].is_Integer and abs(int(args[1])) > MAX_EXPONENT:
+            raise WireError(f"a power above {MAX_EXPONENT} is not a plausible answer")
         if name == "ExprCondPair":
             return sp.functions.elementary.piecewise.ExprCondPair(*args)
         return cls(*args)

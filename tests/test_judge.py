@@ -21,7 +21,7 @@ from hypothesis.extra import numpy as hnp
 
 from course_utils import probe, wire
 from course_utils.grading import check
-from course_utils.judge import RemoteFunction, judge, rebuild_exception
+from course_utils.judge import RemoteFunction, is_library_function, judge, rebuild_exception, trusted_source
 
 
 def local_request(namespace: dict[str, Any], channel: Path):
@@ -245,23 +245,40 @@ def test_student_exceptions_are_rebuilt_with_their_line() -> None:
     assert not isinstance(rebuild_exception({"type": "SystemExit", "builtin": True}), SystemExit)
 
 
-def test_a_source_claim_missing_from_the_notebook_is_not_trusted(tmp_path: Path) -> None:
-    """When the kernel claims a source the submitted notebook does not hold, is the notebook used instead?"""
+def test_the_source_judged_is_the_notebooks_not_the_kernels_claim(tmp_path: Path) -> None:
+    """Is a function's source read from the submitted notebook, whatever the kernel claims?"""
     request = local_request({}, tmp_path)
-    honest = RemoteFunction(
-        request,
-        "f",
-        {"name": "f", "module": "__main__", "source": "def f(x):\n    return x\n"},
-        "def f(x):\n    return x\n",
-    )
+    claim = {"name": "f", "module": "__main__", "source": "def f(x):\n    return x\n"}
+    honest = RemoteFunction(request, "f", claim, "def f(x):\n    return x\n")
     forged = RemoteFunction(
-        request,
-        "f",
-        {"name": "f", "module": "__main__", "source": "def f(x):\n    return x\n"},
-        "import numpy as np\nnp.seterr(all='ignore')\ndef f(x):\n    return 1/(1+np.exp(-x))\n",
+        request, "f", claim, "import numpy as np\ndef f(x):\n    return 1/(1+np.exp(-x))\n"
     )
-    assert honest.__student_source__ == "def f(x):\n    return x\n"
-    assert "seterr" in forged.__student_source__
+    assert honest.__student_source__.strip() == "def f(x):\n    return x"
+    assert "np.exp" in forged.__student_source__ and "return x\n" not in forged.__student_source__
+
+
+def test_a_claim_hidden_in_a_string_is_not_taken_for_code() -> None:
+    """Does a clean source planted as a string literal fail to vouch for a function built by exec?"""
+    notebook = (
+        'CLEAN = """def hat(x):\n    return relu(x + 1) - 2 * relu(x) + relu(x - 1)"""\n'
+        "exec('def hat(x):\\n    return np.maximum(0, 1 - np.abs(x))')\n"
+    )
+    claim = "def hat(x):\n    return relu(x + 1) - 2 * relu(x) + relu(x - 1)"
+    assert trusted_source(claim, "hat", notebook) == notebook
+
+
+def test_a_helper_the_answer_calls_is_part_of_its_source() -> None:
+    """Is a rule broken in a helper seen: the helper's definition joins the answer's source?"""
+    notebook = "_bump = lambda x: np.maximum(0.0, 1.0 - np.abs(x))\n\n\ndef hat(x):\n    return _bump(x)\n"
+    source = trusted_source(None, "hat", notebook)
+    assert "np.maximum" in source and "def hat" in source
+
+
+def test_a_claimed_library_must_really_have_the_function() -> None:
+    """Is a student's function that claims to live in scipy.special treated as the student's own?"""
+    assert is_library_function("scipy.special", "expit")
+    assert not is_library_function("scipy.special", "sigmoid_stable")
+    assert not is_library_function("os", "system") and not is_library_function("evil module", "x")
 
 
 def test_a_planted_symlink_is_not_followed(tmp_path: Path) -> None:
@@ -331,3 +348,25 @@ def test_hidden_inputs_catch_an_answer_that_is_right_only_on_the_public_grid(tmp
     again = judge("relu_grad", local_request({"relu_grad": relu_grad}, tmp_path / "b"), "", seed=7)
     assert local.status == "passed"
     assert first["status"] == "failed" and first == again
+
+
+def test_a_sympy_power_bomb_is_refused_before_it_is_computed() -> None:
+    """Is 3**(2*10**8), sent unevaluated, refused instead of computed in the grader?"""
+    import sympy as sp
+
+    bomb = sp.Pow(sp.Integer(3), sp.Integer(2 * 10**8), evaluate=False)
+    tree, arrays = wire.encode(bomb)
+    with pytest.raises(wire.WireError, match="power"):
+        wire.decode(tree, arrays)
+    huge = sp.Max(*[sp.Mul(i, sp.Symbol("x"), evaluate=False) for i in range(1, 3000)], evaluate=False)
+    tree, arrays = wire.encode(huge)
+    with pytest.raises(wire.WireError, match="parts"):
+        wire.decode(tree, arrays)
+
+
+def test_malformed_values_are_wire_errors_not_crashes() -> None:
+    """Do an unhashable set and an oversized array become WireErrors (the exercise's error row)?"""
+    with pytest.raises(wire.WireError):
+        wire.decode({"$set": [{"$set": ["a"]}]}, {})
+    with pytest.raises(wire.WireError, match="elements"):
+        wire.decode({"$array": "a0"}, {"a0": np.zeros(wire.MAX_ELEMENTS + 1, dtype=bool)})

@@ -630,9 +630,46 @@ def student_source(func: Any) -> str | None:
     ):
         return None
     try:
-        return inspect.getsource(func)
+        own = inspect.getsource(func)
     except (OSError, TypeError, IndentationError, SyntaxError):
         return None
+    return own + "".join("\n" + source for source in _helper_sources(func, path))
+
+
+def _helper_sources(func: Any, path: str, limit: int = 20) -> list[str]:
+    """The sources of the student's own functions that ``func`` calls by global name, transitively.
+
+    A rule ("no np.abs") or a silencer hidden in a helper counts as if it were in the answer.
+    Only functions defined in the same notebook or script are followed.
+    """
+    import inspect
+
+    seen, found, queue = {id(func)}, [], [func]
+    while queue and len(found) < limit:
+        current = queue.pop()
+        code = getattr(current, "__code__", None)
+        if code is None:
+            continue
+        codes, names = [code], set()
+        while codes:
+            c = codes.pop()
+            names.update(c.co_names)
+            codes.extend(k for k in c.co_consts if inspect.iscode(k))
+        namespace = getattr(current, "__globals__", {})
+        for name in sorted(names):
+            helper = namespace.get(name)
+            if not inspect.isfunction(helper) or id(helper) in seen:
+                continue
+            seen.add(id(helper))
+            try:
+                same_file = os.path.abspath(inspect.getsourcefile(helper) or "") == path
+                source = inspect.getsource(helper) if same_file else None
+            except (OSError, TypeError, IndentationError, SyntaxError):
+                source = None
+            if source is not None:
+                found.append(source)
+                queue.append(helper)
+    return found
 
 
 def _declared_source(func: Any) -> tuple[bool, str | None]:
