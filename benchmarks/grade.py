@@ -74,6 +74,9 @@ def time_once(args: argparse.Namespace, extra: list[str]) -> tuple[int, float]:
     print(f"notebook: {shown} ({'unconfined, --no-sandbox' if extra else 'in the sandbox'})")
     print(f"{args.copies} copies, -j {args.jobs}: wall time {wall:.1f} s "
           f"({wall / args.copies:.2f} s per submission); budget {BUDGET_SECONDS:.0f} s")
+    rate = args.copies / wall
+    print(f"throughput: {rate:.2f} submissions per second, {rate / args.jobs:.2f} per second per core "
+          f"(-j {args.jobs}); size a cluster by it")
     print(f"full marks: {len(full)}/{args.copies}; exit status {proc.returncode}")
     ok = proc.returncode == 0 and wall < BUDGET_SECONDS and len(full) == args.copies
     return (0 if ok else 1), wall
