@@ -127,6 +127,7 @@ from course_utils.gradebook import (
     write_csv,
     write_feedback,
 )
+from course_utils.grading.i18n import _, using_language
 from course_utils.sandbox import Limits
 from course_utils.shards import merge_gradebooks, parse_shard, shard
 
@@ -639,7 +640,7 @@ class _Channel:
 
 def _code_cell_label(number: int, source: str) -> str:
     """``code cell 8 (`os._exit(0)`)``: a code cell named by its number among code cells."""
-    return f"code cell {number} (`{_first_line(source)}`)"
+    return _("code cell {number} (`{line}`)", number=number, line=_first_line(source))
 
 
 def _read_notebook(path: Path) -> Any:
@@ -766,7 +767,7 @@ async def _grade_in_kernel(
     try:
         nb = _read_notebook(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the student's problem
-        done(f"The file is not a readable notebook: {type(exc).__name__}: {exc}")
+        done(_("The file is not a readable notebook: {error}", error=f"{type(exc).__name__}: {exc}"))
         return
     cells = list(nb.cells)
     code_cells = [
@@ -796,7 +797,7 @@ async def _grade_in_kernel(
             if km.sandbox_pid is not None:  # before any code of the submission runs
                 sandbox.put_file(km.sandbox_pid, str(path), f"{sandbox.HOME}/{path.name}", km.sandbox_uid)
         except Exception as exc:  # noqa: BLE001
-            done(f"The kernel did not start: {type(exc).__name__}: {exc}")
+            done(_("The kernel did not start: {error}", error=f"{type(exc).__name__}: {exc}"))
             return
         kernel = None
         nb.cells = [*cells]
@@ -813,11 +814,11 @@ async def _grade_in_kernel(
                     reply = await run.injected(setup, max(timeout, GRADER_SETUP_TIMEOUT))
                     if reply.get("status") == "error":
                         failure = f"{reply.get('ename')}: {reply.get('evalue')}"
-                        problem = f"The grader could not set up its probe: {failure}"
+                        problem = _("The grader could not set up its probe: {error}", error=failure)
                 except DeadKernelError:
-                    problem = "The kernel died while the grader was setting up its probe"
+                    problem = _("The kernel died while the grader was setting up its probe")
                 except _StuckCell:
-                    problem = "The grader could not set up its probe in time"
+                    problem = _("The grader could not set up its probe in time")
                 for index, number, cell in code_cells:
                     if problem is not None:
                         break
@@ -829,38 +830,48 @@ async def _grade_in_kernel(
                         await run.client.async_execute_cell(cell, index, store_history=True)
                     except DeadKernelError:
                         killer = (index, label)
-                        problem = f"The kernel died while running {label}; later cells did not run"
+                        problem = _(
+                            "The kernel died while running {label}; later cells did not run", label=label
+                        )
                         break
                     except _StuckCell:
                         killer = (index, label)
-                        problem = (
-                            f"{label[:1].upper()}{label[1:]} ran past the {timeout} s limit and did not "
-                            "stop when interrupted, so the kernel was stopped; later cells did not run"
+                        problem = _(
+                            "{label} ran past the {seconds} s limit and did not stop when interrupted, so "
+                            "the kernel was stopped; later cells did not run",
+                            label=label,
+                            seconds=timeout,
                         )
+                        problem = problem[:1].upper() + problem[1:]
                         break
                     except Exception as exc:  # noqa: BLE001 - a malformed cell must not stop the rest
-                        note(f"{label} could not be run: {type(exc).__name__}: {exc}")
+                        error = f"{type(exc).__name__}: {exc}"
+                        note(_("{label} could not be run: {error}", label=label, error=error))
                         continue
                     content = run.replies.get(id(cell), {})
                     if run.timed_out.get(id(cell)):
-                        note(f"{label} ran past the {timeout} s limit and was interrupted. Make it faster.")
+                        note(_("{label} ran past the {seconds} s limit and was interrupted. Make it faster.",
+                               label=label, seconds=timeout))
                     elif content.get("status") == "error":
-                        note(f"{label} raised {content.get('ename')}: {content.get('evalue')}")
+                        note(_("{label} raised {error}", label=label,
+                               error=f"{content.get('ename')}: {content.get('evalue')}"))
                 if problem is None and not await km.is_alive():
-                    problem = "The kernel stopped after the last cell (does the notebook call exit()?)"
+                    problem = _("The kernel stopped after the last cell (does the notebook call exit()?)")
                 if killer is not None and attempt < MAX_RERUNS:
                     skipped.add(killer[0])
-                    note(
-                        f"{killer[1]} stopped the kernel, so the notebook was run again from the top "
-                        "without it and graded from that run. Fix or delete that cell."
-                    )
+                    note(_(
+                        "{label} stopped the kernel, so the notebook was run again from the top without it "
+                        "and graded from that run. Fix or delete that cell.",
+                        label=killer[1],
+                    ))
                     continue
                 if problem is None:
                     await _judge_all(run, entry, exercises, channel, notebook_code, job, send)
         except DeadKernelError:
-            problem = problem or "The kernel died"
+            problem = problem or _("The kernel died")
         except Exception as exc:  # noqa: BLE001 - e.g. the kernel did not start
-            problem = problem or f"The notebook could not be run: {type(exc).__name__}: {exc}"
+            error = f"{type(exc).__name__}: {exc}"
+            problem = problem or _("The notebook could not be run: {error}", error=error)
         finally:
             _kill_group(kernel_pid)
             _unpin(km)
@@ -898,17 +909,19 @@ async def _judge_all(
                 try:
                     wire.write_message(f"{stem}.in", message, dir_fd=channel.fd, mode=0o644)
                 except OSError as exc:  # e.g. the notebook filled its own disk
-                    gone.append(f"the grader could not pass arguments to your kernel ({exc.strerror or exc})")
+                    gone.append(_("the grader could not pass arguments to your kernel ({error})",
+                                  error=exc.strerror or exc))
                     raise KernelGone(0.0, gone[0]) from None
             source = _probe_cell(entry, action, stem, name)
             future = asyncio.run_coroutine_threadsafe(run.injected(source, call_timeout), loop)
             try:
                 reply = future.result()
             except DeadKernelError:
-                gone.append("the kernel died while running your function")
+                gone.append(_("the kernel died while running your function"))
                 raise KernelGone(0.0, gone[0]) from None
             except _StuckCell:
-                gone.append(f"your function ran past {call_timeout} s and did not stop when interrupted")
+                gone.append(_("your function ran past {seconds} s and did not stop when interrupted",
+                              seconds=call_timeout))
                 raise KernelGone(0.0, gone[0]) from None
             if reply.get("status") == "error":
                 failure = f"{reply.get('ename')}: {str(reply.get('evalue'))[:200]}"
@@ -926,7 +939,8 @@ async def _judge_all(
         send({"event": "cell", "label": f"the check of `{exercise}`"})
         if gone:
             record = {"exercise": exercise, "status": "error", "points": 0.0,
-                      "message": f"Not checked: {gone[0]} while an earlier answer was checked."}
+                      "message": _("Not checked: {reason} while an earlier answer was checked.",
+                                   reason=gone[0])}
         else:
             try:
                 record = await asyncio.wait_for(
@@ -937,13 +951,14 @@ async def _judge_all(
                 )
             except asyncio.TimeoutError:
                 _RETIRE.set()
-                gone.append(f"checking took longer than {JUDGE_TIMEOUT} s")
+                gone.append(_("checking took longer than {seconds} s", seconds=JUDGE_TIMEOUT))
                 record = {"exercise": exercise, "status": "error", "points": 0.0,
-                          "message": f"Checking this answer took longer than {JUDGE_TIMEOUT} s and was "
-                                     "stopped."}
+                          "message": _("Checking this answer took longer than {seconds} s and was stopped.",
+                                       seconds=JUDGE_TIMEOUT)}
             if gone and record.get("status") != "passed":
                 record = {**record, "status": "error", "points": 0.0,
-                          "message": f"Not checked: {gone[0]}. Run the notebook yourself and fix that first."}
+                          "message": _("Not checked: {reason}. Run the notebook yourself and fix that first.",
+                                       reason=gone[0])}
         send({"event": "result", **record})
 
 
@@ -994,7 +1009,8 @@ async def _serve(
                 kernel = None
             spare = prestart()
             try:
-                await _grade_in_kernel(job, send, kernel)
+                with using_language(job.get("language")):  # the notes and problems of this submission
+                    await _grade_in_kernel(job, send, kernel)
             except Exception as exc:  # noqa: BLE001 - report, keep serving
                 failure = f"the grader failed: {type(exc).__name__}: {exc}"
                 send({"event": "done", "problem": failure, "notes": []})

@@ -391,10 +391,10 @@ def extract_msgids(paths: Iterable[Path]) -> dict[str, list[str]]:
 
 def source_files() -> list[Path]:
     """The modules whose student-facing strings the catalogue covers: the graders, the class
-    grader's judge and its feedback files."""
+    grader's judge, its feedback files and the notes of its runs."""
     here = Path(__file__).parent
     own = sorted(p for p in here.glob("*.py") if p.name not in {"i18n.py"})
-    return [*own, *(here.parent / name for name in ("judge.py", "gradebook.py", "exports.py"))]
+    return [*own, *(here.parent / name for name in ("judge.py", "gradebook.py", "exports.py", "grade.py"))]
 
 
 PO_HEADER = (
