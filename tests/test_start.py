@@ -117,13 +117,15 @@ def test_guard_tells_a_wrong_kernel_what_to_do(tmp_path: Path) -> None:
         [sys.executable, "-S", "-I", "-c", guard], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert run.returncode != 0
-    message = run.stderr.strip().splitlines()[-1]
+    message = run.stderr.strip()
+    message = message[message.index("ModuleNotFoundError: ") :]
     assert message.startswith("ModuleNotFoundError: The course is not installed for this kernel's Python")
     for words in (
         "python -m pip install -r requirements.txt",
         "Change Kernel",
         "Select Kernel",
         sys.executable,
+        "本课程没有安装在这个内核所用的 Python 中",  # and in Chinese, for the Chinese edition
     ):
         assert words in message, words
     # with the course importable, the guard is silent
