@@ -54,6 +54,12 @@ def _split(n: int, k: int) -> np.ndarray:
     return sizes
 
 
+def _halves(n: int) -> tuple[int, int]:
+    """Sizes of the two classes of ``make_moons``/``make_circles``: the first takes the odd point."""
+    first, second = _split(n, 2)
+    return int(first), int(second)
+
+
 def _shuffle(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     order = rng.permutation(len(y))
     return np.ascontiguousarray(X[order], dtype=np.float64), y[order].astype(np.int64)
@@ -96,7 +102,11 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[np
 
 
 def make_moons(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles (the same construction as scikit-learn's ``make_moons``).
+    """Two interleaving half circles: scikit-learn's ``make_moons``, with the course's seeding.
+
+    The points on the half circles come from ``sklearn.datasets.make_moons``; the noise and
+    the shuffle come from ``numpy.random.default_rng(seed)``, like every generator here. For an
+    odd ``n``, class 0 takes the extra point.
 
     Parameters
     ----------
@@ -120,20 +130,19 @@ def make_moons(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[
     n = _check_n(n)
     noise = _check_noise(noise)
     rng = _check_seed(seed)
-    n_outer, n_inner = _split(n, 2)
-    t_outer = np.linspace(0.0, np.pi, n_outer)
-    t_inner = np.linspace(0.0, np.pi, n_inner)
-    outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
-    inner = np.column_stack([1.0 - np.cos(t_inner), 0.5 - np.sin(t_inner)])
-    X = np.vstack([outer, inner]) + noise * rng.standard_normal((n, 2))
-    y = np.repeat([0, 1], [n_outer, n_inner])
-    return _shuffle(X, y, rng)
+    from sklearn.datasets import make_moons as _sk_make_moons
+
+    X, y = _sk_make_moons(n_samples=_halves(n), noise=None, shuffle=False)
+    return _shuffle(X + noise * rng.standard_normal((n, 2)), y, rng)
 
 
 def make_circles(
     n: int = 200, noise: float = 0.05, seed: int | None = 0, factor: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A circle of class 1 inside a circle of class 0.
+    """A circle of class 1 inside a circle of class 0: scikit-learn's ``make_circles``, seeded.
+
+    The points on the circles come from ``sklearn.datasets.make_circles``; the noise and the
+    shuffle come from ``numpy.random.default_rng(seed)``, as in :func:`make_moons`.
 
     Parameters
     ----------
@@ -162,14 +171,10 @@ def make_circles(
     rng = _check_seed(seed)
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
         raise ValueError(f"factor: expected a number strictly between 0 and 1, got {factor!r}")
-    n_outer, n_inner = _split(n, 2)
-    t_outer = np.linspace(0.0, 2 * np.pi, n_outer, endpoint=False)
-    t_inner = np.linspace(0.0, 2 * np.pi, n_inner, endpoint=False)
-    outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
-    inner = factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)])
-    X = np.vstack([outer, inner]) + noise * rng.standard_normal((n, 2))
-    y = np.repeat([0, 1], [n_outer, n_inner])
-    return _shuffle(X, y, rng)
+    from sklearn.datasets import make_circles as _sk_make_circles
+
+    X, y = _sk_make_circles(n_samples=_halves(n), noise=None, shuffle=False, factor=float(factor))
+    return _shuffle(X + noise * rng.standard_normal((n, 2)), y, rng)
 
 
 def make_spirals(
