@@ -35,6 +35,8 @@ from typing import Any
 
 import pytest
 
+from course_utils.course import lesson_number
+
 # check() and hint() append to a progress log in the working directory; the test run (and
 # the notebooks nbval executes, whose kernels inherit this) must not leave logs in the
 # course's folders. The tests of the log switch it back on in their own folders.
@@ -84,13 +86,13 @@ class Prose:
 
 
 def _spec_for(path: Path) -> ModuleType | None:
-    match = re.match(r"(\d\d)-", path.name)
-    if path.parent.name != "notebooks" or not match:  # notebooks/ and zh/notebooks/
+    number = lesson_number(path)
+    if path.parent.name != "notebooks" or number is None:  # notebooks/ and zh/notebooks/
         return None
-    spec_path = SPEC_DIR / f"lesson{match.group(1)}.py"
+    spec_path = SPEC_DIR / f"lesson{number}.py"
     if not spec_path.is_file():
         return None
-    spec = importlib.util.spec_from_file_location(f"lesson_numbers_{match.group(1)}", spec_path)
+    spec = importlib.util.spec_from_file_location(f"lesson_numbers_{number}", spec_path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

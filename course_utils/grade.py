@@ -301,17 +301,6 @@ def submission_names(paths: Sequence[str | os.PathLike[str]], notebooks: Sequenc
     return names
 
 
-def _normalise_lesson(value: object) -> str | None:
-    from course_utils.course import lesson
-
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return lesson(value).number  # type: ignore[arg-type]
-    except ValueError:
-        return None
-
-
 def _first_line(source: str, width: int = 50) -> str:
     for line in source.splitlines():
         if line.strip():
@@ -391,7 +380,10 @@ def read_submission(path: Path, name: str, forced_lesson: str | None) -> Submiss
                 'metadata["course_utils"]["lesson"]); grade it with --lesson NN'
             )
             return sub
-        sub.lesson = _normalise_lesson(value)
+        from course_utils.course import LESSONS_BY_NUMBER, lesson_number
+
+        number = lesson_number(value)
+        sub.lesson = number if number in LESSONS_BY_NUMBER else None
         if sub.lesson is None:
             sub.problem = (
                 f"the notebook's metadata names lesson {value!r}, which is not a lesson of this "
@@ -1591,10 +1583,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.paths:
             raise UsageError("give at least one PATH (a notebook or a folder of them)")
         if args.lesson is not None:
-            from course_utils.course import LESSONS_BY_NUMBER
+            from course_utils.course import LESSONS_BY_NUMBER, lesson_number
 
-            forced = _normalise_lesson(args.lesson)
-            if forced is None or not LESSONS_BY_NUMBER[forced].has_exercises:
+            forced = lesson_number(args.lesson)
+            if forced not in LESSONS_BY_NUMBER or not LESSONS_BY_NUMBER[forced].has_exercises:
                 known = ", ".join(n for n, lesson in LESSONS_BY_NUMBER.items() if lesson.has_exercises)
                 raise UsageError(
                     f"--lesson {args.lesson!r} is not a lesson with exercises; choose one of {known}"

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from course_utils import notebooks as nbtools
-from course_utils.course import LESSONS, ROOT, Lesson
+from course_utils.course import LESSONS_BY_NUMBER, ROOT, Lesson, lesson_number
 
 LANGUAGES: dict[str, str] = {"zh": "中文"}
 """Translated editions: language code -> its name in that language."""
@@ -282,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     show.add_argument("cell_id")
     args = parser.parse_args(argv)
     if args.command == "skeleton":
-        lesson = next((lesson for lesson in LESSONS if lesson.number == args.lesson.zfill(2)), None)
+        lesson = LESSONS_BY_NUMBER.get(lesson_number(args.lesson) or "")
         if lesson is None or (args.kind == "solutions" and not lesson.has_exercises):
             parser.error(f"lesson: no lesson {args.lesson!r} with {args.kind}")
         english = ROOT / args.kind / lesson.filename
@@ -300,9 +300,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from course_utils.translated_guide import GUIDE, lesson_plans, marker
 
         english = (ROOT / GUIDE).read_text(encoding="utf-8")
-        if str(int(args.lesson)) not in lesson_plans(english):
+        number = lesson_number(args.lesson)
+        plan_key = None if number is None else str(int(number))  # the guide writes "Lesson 3"
+        if plan_key not in lesson_plans(english):
             parser.error(f"lesson: {GUIDE} has no plan for lesson {args.lesson!r}")
-        print(marker(str(int(args.lesson)), english))
+        print(marker(plan_key, english))
         return 0
     if args.command == "hash":
         relative = args.notebook.resolve().relative_to(ROOT)

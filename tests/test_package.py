@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.course import LESSONS, ROOT, lesson
+from course_utils.course import LESSONS, ROOT, lesson, lesson_number
 
 HEAVY = ("sympy", "matplotlib", "ipywidgets")
 
@@ -49,6 +49,20 @@ def test_lesson_files_follow_the_fixed_names() -> None:
         lesson(9)
     with pytest.raises(ValueError, match="number"):
         lesson("three")
+
+
+def test_every_way_of_writing_a_lesson_number_reads_back_the_same() -> None:
+    """Do 3, "3", "03", "lesson03", the file name and its path all name lesson "03", and junk none?"""
+    for item in LESSONS:
+        n = int(item.number)
+        written = (n, float(n), str(n), item.number, f" {n} ", f"lesson{item.number}", item.slug,
+                   item.filename, ROOT / "notebooks" / item.filename)
+        assert {lesson_number(value) for value in written} == {item.number}, item.number
+        assert lesson(item.filename) is item
+    for junk in ("", "lesson", "3a", "1-x.ipynb", "+1", "٣", 2.5, -1, 100, True, None, b"01", ["01"]):
+        assert lesson_number(junk) is None, junk
+        with pytest.raises(ValueError, match="expected a lesson number"):
+            lesson(junk)  # type: ignore[arg-type]
 
 
 def test_every_lesson_notebook_exists() -> None:

@@ -86,6 +86,8 @@ import importlib
 import numbers
 from typing import Any
 
+from course_utils.course import LESSONS
+
 from . import attempts, timelimit
 from .attempts import progress
 from .compare import explain_exception, frame_is_student, is_blank
@@ -102,7 +104,7 @@ from .registry import (
 from .result import STATUSES, CheckResult, GradingSignal, NotAttempted, PartialCredit
 from .timelimit import TimeLimitExceeded
 
-LESSON_MODULES: tuple[str, ...] = tuple(f"lesson{n:02d}" for n in range(1, 8))
+LESSON_MODULES: tuple[str, ...] = tuple(f"lesson{x.number}" for x in LESSONS if x.has_exercises)
 """The modules holding each lesson's exercise records."""
 
 LOAD_ERRORS: dict[str, str] = {}

@@ -621,13 +621,12 @@ def progress(folder: str | os.PathLike[str] | None = None, lesson: str | int | N
     >>> report.counts()["not_attempted"] == len(report.rows) > 0
     True
     """
-    from .registry import EXERCISES, normalise_lesson
+    from course_utils.course import lesson_number
+
+    from .registry import EXERCISES
 
     path = log_path(folder)
-    try:
-        only = None if lesson is None else normalise_lesson(lesson)
-    except ValueError:
-        only = None
+    only = None if lesson is None else lesson_number(lesson)
     reading = read_log(path)
     found = histories(reading.records)
     rows = [

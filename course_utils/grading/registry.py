@@ -23,6 +23,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, overload
 
+from course_utils.course import lesson_number
+
 from .i18n import Lazy, _
 
 KINDS: tuple[str, ...] = ("function", "number", "sequence", "sympy", "choice")
@@ -84,7 +86,7 @@ class Exercise:
     def __post_init__(self) -> None:
         if not (isinstance(self.id, str) and self.id.isidentifier()):
             raise ValueError(f"id: expected an identifier-like string, got {self.id!r}")
-        if not (isinstance(self.lesson, str) and len(self.lesson) == 2 and self.lesson.isdigit()):
+        if not (isinstance(self.lesson, str) and lesson_number(self.lesson) == self.lesson):
             raise ValueError(f"lesson: expected a two-digit string such as '01', got {self.lesson!r}")
         if not (isinstance(self.answer_name, str) and self.answer_name.isidentifier()):
             raise ValueError(f"answer_name: expected a Python name, got {self.answer_name!r}")
@@ -223,20 +225,6 @@ def unregister(exercise_id: str) -> Exercise:
     return EXERCISES.pop(exercise_id)
 
 
-def normalise_lesson(lesson: str | int) -> str:
-    """``1``, ``"1"`` or ``"01"`` -> ``"01"``.
-
-    Raises
-    ------
-    ValueError
-        If ``lesson`` is not a lesson number.
-    """
-    try:
-        return f"{int(lesson):02d}"
-    except (TypeError, ValueError):
-        raise ValueError(f"lesson: expected a lesson number such as '01', got {lesson!r}") from None
-
-
 def exercises_for_lesson(lesson: str | int) -> list[Exercise]:
     """The exercises of one lesson, in notebook order (the order of registration).
 
@@ -249,8 +237,15 @@ def exercises_for_lesson(lesson: str | int) -> list[Exercise]:
     -------
     list of Exercise
         Empty for a lesson without exercises.
+
+    Raises
+    ------
+    ValueError
+        If ``lesson`` is not a lesson number (see :func:`course_utils.course.lesson_number`).
     """
-    key = normalise_lesson(lesson)
+    key = lesson_number(lesson)
+    if key is None:
+        raise ValueError(f"lesson: expected a lesson number such as '01', got {lesson!r}")
     return [ex for ex in EXERCISES.values() if ex.lesson == key]
 
 
