@@ -21,7 +21,6 @@ b'\\x89PNG'
 from __future__ import annotations
 
 import importlib
-import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -86,15 +85,7 @@ _MODULES: tuple[str, ...] = (
 
 def _import_modules() -> None:
     for module in _MODULES:
-        full = f"{__name__}.{module}"
-        try:
-            importlib.import_module(full)
-        except ModuleNotFoundError as exc:
-            if exc.name != full:
-                raise
-            # A module listed before its file exists must not break every other slider;
-            # tests/test_widgets.py checks that each listed module imports.
-            warnings.warn(f"_MODULES: widgets module {full!r} does not exist", RuntimeWarning, stacklevel=2)
+        importlib.import_module(f"{__name__}.{module}")
 
 
 _import_modules()
