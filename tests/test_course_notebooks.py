@@ -3,7 +3,7 @@
 Every solution notebook must pass every registered exercise of its lesson with full points;
 every (generated) exercise notebook must run in its blank state and report every exercise as
 not attempted. Both must hold a ``check("<id>", <answer_name>)`` cell for every registered
-exercise. A lesson whose notebooks do not exist yet is skipped, saying so.
+exercise.
 """
 
 from __future__ import annotations
@@ -27,28 +27,8 @@ MIN_EXERCISES = 4  # every topic lesson has at least four auto-graded exercises
 
 
 def notebook_paths(lesson: Lesson) -> dict[str, Path]:
+    """The lesson's solution and exercise notebooks (tests/test_package.py checks both exist)."""
     return {kind: ROOT / kind / lesson.filename for kind in ("solutions", "exercises")}
-
-
-def existing(lesson: Lesson) -> dict[str, Path]:
-    return {kind: path for kind, path in notebook_paths(lesson).items() if path.is_file()}
-
-
-def skip_if_absent(lesson: Lesson) -> dict[str, Path]:
-    """The lesson's notebooks; skip when neither exists, fail when only one does."""
-    found = existing(lesson)
-    if not found:
-        pytest.skip(
-            f"lesson {lesson.number}: solutions/ and exercises/{lesson.filename} do not exist yet"
-        )
-    assert "solutions" in found, (
-        f"exercises/{lesson.filename} exists without its source solutions/{lesson.filename}"
-    )
-    assert "exercises" in found, (
-        f"solutions/{lesson.filename} exists but exercises/{lesson.filename} does not; generate it with "
-        f"`python -m course_utils.notebooks exercises --lesson {lesson.number}`"
-    )
-    return found
 
 
 def check_calls(path: Path) -> dict[str, list[str]]:
@@ -83,9 +63,7 @@ def check_calls(path: Path) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     """Grade every existing solution and exercise notebook once, with -j 2."""
-    paths = [str(path) for lesson in TOPIC_LESSONS for path in existing(lesson).values()]
-    if not paths:
-        pytest.skip("no solution or exercise notebooks exist yet")
+    paths = [str(path) for lesson in TOPIC_LESSONS for path in notebook_paths(lesson).values()]
     out = tmp_path_factory.mktemp("course") / "grades.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "course_utils.grade", *paths, "--out", str(out), "-j", "2", "-q",
@@ -117,13 +95,17 @@ def describe(rows: list[dict[str, str]]) -> str:
 @pytest.mark.parametrize("lesson", TOPIC_LESSONS, ids=lambda lesson: lesson.number)
 def test_every_registered_exercise_has_a_check_cell(lesson: Lesson) -> None:
     """Does each solution and exercise notebook end every registered exercise with check("<id>", name)?"""
-    found = skip_if_absent(lesson)
     exercises = exercises_for_lesson(lesson.number)
     assert len(exercises) >= MIN_EXERCISES, (
         f"lesson {lesson.number} has notebooks but only {len(exercises)} registered exercises "
         f"(at least {MIN_EXERCISES} are required)"
     )
-    for kind, path in found.items():
+    for kind, path in notebook_paths(lesson).items():
+        assert path.is_file(), f"{kind}/{lesson.filename} is missing" + (
+            f"; generate it with `python -m course_utils.notebooks exercises --lesson {lesson.number}`"
+            if kind == "exercises"
+            else ""
+        )
         calls = check_calls(path)
         for exercise in exercises:
             assert exercise.id in calls, (
@@ -142,7 +124,6 @@ def test_every_registered_exercise_has_a_check_cell(lesson: Lesson) -> None:
 @pytest.mark.parametrize("lesson", TOPIC_LESSONS, ids=lambda lesson: lesson.number)
 def test_solution_notebook_passes_every_exercise(graded: SimpleNamespace, lesson: Lesson) -> None:
     """Does the grader give the solution notebook full marks on every registered exercise?"""
-    skip_if_absent(lesson)
     rows = rows_of(graded, "solutions", lesson)
     expected = [ex.id for ex in exercises_for_lesson(lesson.number)]
     assert [r["exercise"] for r in rows] == expected, describe(rows)
@@ -154,7 +135,6 @@ def test_solution_notebook_passes_every_exercise(graded: SimpleNamespace, lesson
 @pytest.mark.parametrize("lesson", TOPIC_LESSONS, ids=lambda lesson: lesson.number)
 def test_exercise_notebook_is_blank_everywhere(graded: SimpleNamespace, lesson: Lesson) -> None:
     """Does the blank exercise notebook run and report every exercise not attempted, with 0 points?"""
-    skip_if_absent(lesson)
     rows = rows_of(graded, "exercises", lesson)
     expected = [ex.id for ex in exercises_for_lesson(lesson.number)]
     assert [r["exercise"] for r in rows] == expected, describe(rows)
