@@ -8,7 +8,7 @@ output. Each slider cell must show exactly one figure: the live widget's image (
 static copy beside it). Then, in every displayed slider widget, it focuses a slider handle,
 presses an arrow key and proves from the DOM that the widget's image changed (new ``src``,
 different decoded pixels, new readout) and then settled. Every topic lesson (01-07) must
-show at least one slider. Lessons whose notebook does not exist yet are skipped, saying so.
+show at least one slider.
 
 Key-to-pixels latency: on every enabled slider of every widget, :data:`PRESSES` arrow-key
 presses are timed in the page, from the ``keydown`` event to the animation frame that shows
@@ -249,10 +249,7 @@ def test_lesson_runs_clean_in_jupyterlab_and_its_sliders_redraw(
     lesson: Lesson, lab: LabServer, browser: Any, sync_api: Any, runs: list[LessonRun]
 ) -> None:
     """Does the lesson run without errors in Lab, and does each of its sliders redraw the figure?"""
-    source = ROOT / "notebooks" / lesson.filename
-    if not source.is_file():
-        pytest.skip(f"notebooks/{lesson.filename} does not exist yet")
-    shutil.copyfile(source, lab.root_dir / "notebooks" / lesson.filename)
+    shutil.copyfile(ROOT / "notebooks" / lesson.filename, lab.root_dir / "notebooks" / lesson.filename)
     url = f"{lab.url}lab/tree/notebooks/{lesson.filename}"
     run = LessonRun(lesson.slug)
     for attempt in (1, 2):  # one retry, on a timeout only
