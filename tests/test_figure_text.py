@@ -45,15 +45,25 @@ def figure_sources() -> dict[str, str]:
 
 
 def string_literals(source: str) -> list[str]:
-    """Every string constant of a code cell or module (cells with IPython magics are skipped)."""
+    """Every string constant of a code cell or module that a figure could show.
+
+    Cells with IPython magics are skipped, and so are the messages of ``raise`` statements
+    (the wrong-kernel guard speaks both languages, as text in a traceback, not in a figure).
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
+    raised = {
+        id(node)
+        for statement in ast.walk(tree)
+        if isinstance(statement, ast.Raise)
+        for node in ast.walk(statement)
+    }
     return [
         node.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in raised
     ]
 
 
