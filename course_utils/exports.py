@@ -65,7 +65,7 @@ from course_utils.gradebook import (
     NO_EXERCISE,
     GradeRow,
     clip_message,
-    feedback_name,
+    write_per_submission,
 )
 
 __all__ = [
@@ -464,22 +464,4 @@ def write_feedback_html(
     dict of str to Path
         Submission name -> feedback page.
     """
-    folder = Path(folder)
-    notes = notes or {}
-    languages = languages or {}
-    by_submission: dict[str, list[GradeRow]] = {}
-    for row in rows:
-        by_submission.setdefault(row.submission, []).append(row)
-    written: dict[str, Path] = {}
-    used: set[str] = set()
-    for submission, its_rows in by_submission.items():
-        name = feedback_name(submission)[: -len(".md")] + ".html"
-        if name.lower() in used:
-            name = f"{name[: -len('.html')]} ({len(used)}).html"
-        used.add(name.lower())
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        page = feedback_html(submission, its_rows, notes.get(submission, ()), languages.get(submission, "en"))
-        target.write_text(page, encoding="utf-8")
-        written[submission] = target
-    return written
+    return write_per_submission(folder, rows, ".html", feedback_html, notes, languages)

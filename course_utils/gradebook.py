@@ -22,7 +22,7 @@ import csv
 import math
 import os
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -278,6 +278,22 @@ def write_feedback(
     dict of str to Path
         Submission name -> feedback file.
     """
+    return write_per_submission(folder, rows, ".md", feedback_markdown, notes, languages)
+
+
+def write_per_submission(
+    folder: str | os.PathLike[str],
+    rows: Iterable[GradeRow],
+    suffix: str,
+    render: Callable[[str, Sequence[GradeRow], Sequence[str], str], str],
+    notes: dict[str, Sequence[str]] | None = None,
+    languages: Mapping[str, str] | None = None,
+) -> dict[str, Path]:
+    """Write ``render(submission, its rows, its notes, its language)`` to one file per submission.
+
+    The file is the submission's path with ``suffix`` for ``.ipynb`` (sub-folders mirrored);
+    two submissions whose names differ only in case get distinct files.
+    """
     folder = Path(folder)
     notes = notes or {}
     languages = languages or {}
@@ -287,15 +303,13 @@ def write_feedback(
     written: dict[str, Path] = {}
     used: set[str] = set()
     for submission, its_rows in by_submission.items():
-        name = feedback_name(submission)
+        name = feedback_name(submission)[: -len(".md")] + suffix
         if name.lower() in used:
-            name = f"{name[:-3]} ({len(used)}).md"
+            name = f"{name[: -len(suffix)]} ({len(used)}){suffix}"
         used.add(name.lower())
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = feedback_markdown(
-            submission, its_rows, notes.get(submission, ()), languages.get(submission, "en")
-        )
+        text = render(submission, its_rows, notes.get(submission, ()), languages.get(submission, "en"))
         target.write_text(text, encoding="utf-8")
         written[submission] = target
     return written
