@@ -62,6 +62,7 @@ from pathlib import Path
 
 from course_utils.gradebook import (
     CSV_ENCODING,
+    N_,
     NO_EXERCISE,
     GradeRow,
     clip_message,
@@ -89,11 +90,6 @@ CANVAS_ID_COLUMNS: tuple[str, ...] = ("ID", "SIS User ID", "SIS Login ID")
 
 _CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 _DEFAULT_ID_COLUMN = {"plain": "student", "canvas": "SIS Login ID", "moodle": "Username"}
-
-
-def N_(msgid: str) -> str:  # noqa: N802 - gettext's "mark for the catalogue" (course_utils.grading.i18n)
-    """Mark ``msgid`` for the graders' catalogue; it is translated where it is shown."""
-    return msgid
 
 
 _STATUS_WORDS = {

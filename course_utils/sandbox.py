@@ -156,7 +156,8 @@ def _memory(text: str) -> int:
     return value
 
 
-def _whole(text: str) -> int:
+def positive_int(text: str) -> int:
+    """A whole number of at least 1, for ``argparse`` (the error names what was expected)."""
     try:
         value = int(text)
     except ValueError:
@@ -188,11 +189,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
              "(default: 512M)",
     )
     group.add_argument(
-        "--cpu-time", type=_whole, default=defaults.cpu_seconds, metavar="S",
+        "--cpu-time", type=positive_int, default=defaults.cpu_seconds, metavar="S",
         help="CPU seconds each kernel process may use before it is killed (default: %(default)s)",
     )
     group.add_argument(
-        "--processes", type=_whole, default=defaults.processes, metavar="N",
+        "--processes", type=positive_int, default=defaults.processes, metavar="N",
         help="processes and threads a kernel may run at once (default: %(default)s)",
     )
 
