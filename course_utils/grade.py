@@ -72,7 +72,9 @@ and processes. On Linux every kernel therefore runs in a bubblewrap sandbox
 (:mod:`course_utils.sandbox`): its own PID, network, IPC and UTS namespaces (no other
 kernel, no grader process, no network); the system and the Python read-only; of the
 course's checkout only ``course_utils/``, read-only (no ``solutions/``, ``tests/`` or
-``.git``); a private home with a copy of its own notebook and a private ``/tmp``, both
+``.git``), with :mod:`course_utils.sandbox_grading` mounted over ``course_utils/grading`` so
+that not even the notebook's own ``check()`` holds a checker or a reference value; a private
+home with a copy of its own notebook and a private ``/tmp``, both
 size-limited tmpfs (no class folder, no other submission, no gradebook, no file of the
 grader's); ZeroMQ ``ipc`` sockets inside it, reached by the grader through
 ``/proc/PID/root``; limits on memory, CPU time, processes and file size (``--memory``,

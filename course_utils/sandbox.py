@@ -11,7 +11,9 @@ Debian/Ubuntu package ``bubblewrap``). Inside, the kernel has
 * a read-only view of the system (``/usr``, the ``/lib*`` and ``/bin`` links, a few
   files of ``/etc``) and of the Python it runs on (its prefixes and site-packages);
 * the course package read-only at the path it is imported from, and nothing else of the
-  folder that holds it (no ``solutions/``, no ``tests/``, no ``.git``);
+  folder that holds it (no ``solutions/``, no ``tests/``, no ``.git``); its ``grading/``
+  is replaced by :mod:`course_utils.sandbox_grading`, so no checker, reference value or
+  hint is in the kernel (answers are judged in the grader, :mod:`course_utils.judge`);
 * a private, size-limited, writable home (its working directory) and ``/tmp``, both in
   memory (tmpfs); the grader puts a copy of the submission in the home, and nothing else;
 * its connection file, read-only, and a small tmpfs for its ZeroMQ ``ipc`` sockets; no TCP
