@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/grade.py`` (30 copies of lesson 01 should take under 60 s on a 2-core machine).
 Copies ``solutions/01-why-nonlinearity.ipynb`` 30 times into a temporary folder, runs
-``python -m course_utils.grade FOLDER --out grades.csv -j 2`` there, and prints the wall
+``python -m course_tools.grader FOLDER --out grades.csv -j 2`` there, and prints the wall
 time, the time per submission and the class summary the command printed. Options:
 ``--notebook PATH`` (another notebook), ``--copies N``, ``-j N``, ``--no-sandbox`` (time
 the unconfined kernels instead), ``--compare`` (time both, sandboxed first, and print what
@@ -57,7 +57,7 @@ def time_once(args: argparse.Namespace, extra: list[str]) -> tuple[int, float]:
         for i in range(args.copies):
             shutil.copy(args.notebook, folder / f"student-{i:02d}.ipynb")
         out = Path(tmp) / "grades.csv"
-        command = [sys.executable, "-m", "course_utils.grade", str(folder), "--out", str(out),
+        command = [sys.executable, "-m", "course_tools.grader", str(folder), "--out", str(out),
                    "-j", str(args.jobs), "-q", *extra]
         started = time.perf_counter()
         proc = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT)

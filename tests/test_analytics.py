@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import analytics, probe, release
-from course_utils.analytics import CSV_COLUMNS, class_analytics, write_analytics_csv
-from course_utils.gradebook import GradeRow
+from course_tools import release
+from course_tools.grader import analytics, probe
+from course_tools.grader.analytics import CSV_COLUMNS, class_analytics, write_analytics_csv
+from course_tools.grader.gradebook import GradeRow
 from course_utils.grading import attempts, check, hint
 
 LESSON = "06"

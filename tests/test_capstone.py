@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from course_utils import capstone
 from course_utils.activations import ACTIVATIONS, softmax
-from course_utils.capstone import (
+from course_utils.experiments import lesson07 as capstone
+from course_utils.experiments.lesson07 import (
     CANDIDATES,
     LEARNING_RATES,
     Candidate,

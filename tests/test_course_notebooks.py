@@ -1,4 +1,4 @@
-"""The course's own exercise notebooks, graded by ``python -m course_utils.grade``.
+"""The course's own exercise notebooks, graded by ``python -m course_tools.grader``.
 
 Every solution notebook must pass every registered exercise of its lesson with full points;
 every (generated) exercise notebook must run in its blank state and report every exercise as
@@ -17,10 +17,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from course_tools.grader.gradebook import read_csv
+from course_tools.grader.sandbox import sandbox_problem
 from course_utils.course import LESSONS, ROOT, Lesson
-from course_utils.gradebook import read_csv
 from course_utils.grading import exercises_for_lesson
-from course_utils.sandbox import sandbox_problem
 
 TOPIC_LESSONS = [lesson for lesson in LESSONS if lesson.has_exercises]
 MIN_EXERCISES = 4  # every topic lesson has at least four auto-graded exercises
@@ -66,7 +66,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     paths = [str(path) for lesson in TOPIC_LESSONS for path in notebook_paths(lesson).values()]
     out = tmp_path_factory.mktemp("course") / "grades.csv"
     proc = subprocess.run(
-        [sys.executable, "-m", "course_utils.grade", *paths, "--out", str(out), "-j", "2", "-q",
+        [sys.executable, "-m", "course_tools.grader", *paths, "--out", str(out), "-j", "2", "-q",
          *([] if sandbox_problem() is None else ["--no-sandbox"])],
         capture_output=True,
         text=True,
@@ -102,7 +102,7 @@ def test_every_registered_exercise_has_a_check_cell(lesson: Lesson) -> None:
     )
     for kind, path in notebook_paths(lesson).items():
         assert path.is_file(), f"{kind}/{lesson.filename} is missing" + (
-            f"; generate it with `python -m course_utils.notebooks exercises --lesson {lesson.number}`"
+            f"; generate it with `python -m course_tools.notebooks exercises --lesson {lesson.number}`"
             if kind == "exercises"
             else ""
         )

@@ -1,4 +1,4 @@
-"""Tests of course_utils.dead_units (lesson 3's dying-ReLU measurements and ReLU relatives)."""
+"""Tests of course_utils.experiments.lesson03 (lesson 3's dying-ReLU measurements and ReLU relatives)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import dead_units
 from course_utils.activations import leaky_relu, relu
+from course_utils.experiments import lesson03 as dead_units
 from course_utils.nets import MLP
 
 

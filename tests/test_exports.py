@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.exports import (
+from course_tools.grader.exports import (
     feedback_html,
     student_grades,
     student_id_rule,
@@ -16,7 +16,7 @@ from course_utils.exports import (
     write_feedback_html,
     write_wide_csv,
 )
-from course_utils.gradebook import GradeRow, feedback_markdown, write_feedback
+from course_tools.grader.gradebook import GradeRow, feedback_markdown, write_feedback
 
 HOSTILE = "x < 0 & y > 1: got <script>alert('σ − ±')</script> \"quoted\", commas"
 

@@ -1,4 +1,4 @@
-"""Tests of the class grader, ``python -m course_utils.grade``.
+"""Tests of the class grader, ``python -m course_tools.grader``.
 
 The submissions in ``tests/files/`` are lesson-01 exercise notebooks named after the
 situation they cover (honest, blank, cheating, looping, crashing, corrupt...). They are
@@ -16,10 +16,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from course_utils.grade import find_notebooks, main, submission_names
-from course_utils.gradebook import CSV_COLUMNS, GradeRow, class_summary, read_csv
+from course_tools.grader.grade import find_notebooks, main, submission_names
+from course_tools.grader.gradebook import CSV_COLUMNS, GradeRow, class_summary, read_csv
+from course_tools.grader.sandbox import sandbox_problem
 from course_utils.grading import exercises_for_lesson
-from course_utils.sandbox import sandbox_problem
 
 FILES = Path(__file__).parent / "files"
 LESSON01 = [ex.id for ex in exercises_for_lesson("01")]
@@ -31,9 +31,9 @@ SANDBOX_OPTIONS = [] if SANDBOXED else ["--no-sandbox"]
 
 
 def run_grader(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m course_utils.grade ARGS`` and capture its output."""
+    """Run ``python -m course_tools.grader ARGS`` and capture its output."""
     return subprocess.run(
-        [sys.executable, "-m", "course_utils.grade", *args, *SANDBOX_OPTIONS],
+        [sys.executable, "-m", "course_tools.grader", *args, *SANDBOX_OPTIONS],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -59,7 +59,7 @@ def cell_number(notebook: Path, needle: str) -> int:
 
 def start_grader(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "course_utils.grade", *args, *SANDBOX_OPTIONS],
+        [sys.executable, "-m", "course_tools.grader", *args, *SANDBOX_OPTIONS],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -295,7 +295,7 @@ def test_the_monkeypatch_cheat_fools_a_naive_grader(tmp_path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
 
-    from course_utils.grade import grader_kernel_manager
+    from course_tools.grader.grade import grader_kernel_manager
 
     nb = nbformat.read(FILES / "cheat-monkeypatch.ipynb", as_version=4)
     nb.cells.append(

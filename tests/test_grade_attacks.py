@@ -37,9 +37,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from course_utils.gradebook import read_csv
+from course_tools.grader.gradebook import read_csv
+from course_tools.grader.sandbox import sandbox_problem
 from course_utils.grading import exercises_for_lesson
-from course_utils.sandbox import sandbox_problem
 
 ROOT = Path(__file__).parent.parent
 FILES = Path(__file__).parent / "files"
@@ -201,7 +201,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
             [
                 sys.executable,
                 "-m",
-                "course_utils.grade",
+                "course_tools.grader",
                 str(klass),
                 "--out",
                 str(out),
@@ -357,7 +357,7 @@ def test_the_grader_refuses_to_run_unsandboxed_without_being_told(tmp_path: Path
         [
             sys.executable,
             "-m",
-            "course_utils.grade",
+            "course_tools.grader",
             str(FILES / "honest.ipynb"),
             "--out",
             str(tmp_path / "g.csv"),
@@ -384,7 +384,7 @@ def test_the_answer_key_attack_is_real_without_the_stub(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "course_utils.grade",
+            "course_tools.grader",
             str(klass),
             "--out",
             str(out),

@@ -2,7 +2,7 @@
 
 The class is made up (tests/test_similarity.py's lesson-06 students: a copied-and-renamed
 pair, independent answers, blanks) plus a student whose notebook left a progress log. One
-run of ``python -m course_utils.grade`` writes the long and wide gradebooks, Markdown and
+run of ``python -m course_tools.grader`` writes the long and wide gradebooks, Markdown and
 HTML feedback, the similarity report and the analytics; three ``--shard`` runs merged with
 ``--merge`` must give the same gradebook as that one run.
 """
@@ -25,7 +25,7 @@ from course_utils.course import ROOT
 
 def grader(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "course_utils.grade", *args],
+        [sys.executable, "-m", "course_tools.grader", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from course_utils.gradebook import (
+from course_tools.grader.gradebook import (
     CSV_COLUMNS,
     GradeRow,
     blank_submissions,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import probe
+from course_tools.grader import probe
 from course_utils.grading import EXERCISES, attempts, check, hint, progress, reset_hints
 
 

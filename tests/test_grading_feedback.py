@@ -731,7 +731,7 @@ def _statements() -> dict[str, str]:
     """Exercise id -> the markdown of its statement in the solution notebooks."""
     import pathlib
 
-    from course_utils.notebooks import read_notebook
+    from course_tools.notebooks import read_notebook
 
     root = pathlib.Path(__file__).resolve().parents[1] / "solutions"
     found: dict[str, str] = {}

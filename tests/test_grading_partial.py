@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from test_judge import local_request  # the probe run in this process, as the judge's tests do
 
+from course_tools.grader.judge import judge
 from course_utils.grading import EXERCISES, check
 from course_utils.grading.checkers import Part, parts_checker
 from course_utils.grading.registry import Exercise
 from course_utils.grading.result import Fail
-from course_utils.judge import judge
 
 SELU = (1.6732632423543772, 1.0507009873554805)
 
@@ -94,7 +94,7 @@ PARTIAL = [
 
 def _answer(exercise: str, answer: Any) -> Any:
     if answer == "second moment":
-        from course_utils.normalisation import normal_selu_moments
+        from course_utils.experiments.lesson04 import normal_selu_moments
 
         mean, var = normal_selu_moments(0.0, 2.0)
         return (float(mean), float(var) + float(mean) ** 2)
@@ -172,7 +172,7 @@ def test_every_exercise_with_parts_declares_them_in_its_record() -> None:
 
 def test_the_monotonic_parts_are_the_capstone_candidates() -> None:
     """Are the parts of properties_monotonic the capstone's eight candidates, in order?"""
-    from course_utils.capstone import CANDIDATES
+    from course_utils.experiments.lesson07 import CANDIDATES
 
     assert EXERCISES["properties_monotonic"].parts == tuple(c.activation for c in CANDIDATES)
 

@@ -19,9 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from course_utils import probe, wire
+from course_tools.grader import probe, wire
+from course_tools.grader.judge import (
+    RemoteFunction,
+    is_library_function,
+    judge,
+    rebuild_exception,
+    trusted_source,
+)
 from course_utils.grading import check
-from course_utils.judge import RemoteFunction, is_library_function, judge, rebuild_exception, trusted_source
 
 
 def local_request(namespace: dict[str, Any], channel: Path):

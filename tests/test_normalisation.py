@@ -1,4 +1,4 @@
-"""Tests of course_utils.normalisation: SELU moments, the moment map and the SELU constants."""
+"""Tests of course_utils.experiments.lesson04: SELU moments, the moment map and the SELU constants."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from course_utils import normalisation as norm
 from course_utils.activations import SELU_ALPHA, SELU_SCALE
+from course_utils.experiments import lesson04 as norm
 
 PUBLISHED_ALPHA = "1.6732632423543772848170429916717"
 PUBLISHED_SCALE = "1.0507009873554804934193349852946"

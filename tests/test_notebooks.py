@@ -1,4 +1,4 @@
-"""Tests of the notebook tooling (course_utils.notebooks) and of the stored notebooks.
+"""Tests of the notebook tooling (course_tools.notebooks) and of the stored notebooks.
 
 Nothing here executes a notebook (nbval does that over notebooks/, exercises/ and
 solutions/); these tests read the stored files and answer: are exercise notebooks what the
@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from course_utils import notebooks as nbtools
+from course_tools import notebooks as nbtools
 from course_utils.course import LESSONS, ROOT
 
 # --------------------------------------------------------------------------- the generator

@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS
 
+from course_tools.site import build_site, find_links
+from course_tools.slides import export_slides
 from course_utils.course import ROOT, lesson
-from course_utils.site import build_site, find_links
-from course_utils.slides import export_slides
 
 LESSON = lesson("02")
 LOAD_TIMEOUT_MS = 60_000
@@ -222,7 +222,7 @@ def test_slides_are_separate_slides_with_maths_offline(browser: Any, built: dict
 
 def test_a_missing_asset_package_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the package that ships an asset, does the build say which file to install?"""
-    import course_utils.site as site
+    import course_tools.site as site
 
     monkeypatch.setitem(site.OFFLINE_ASSETS, "mathjax", ("no_such_asset_package", "static"))
     with pytest.raises(RuntimeError, match="requirements-dev.txt"):

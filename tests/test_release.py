@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.course import ROOT
-from course_utils.grading import exercises_for_lesson
-from course_utils.release import (
+from course_tools.release import (
     EXCLUDED,
     INCLUDED,
     Release,
@@ -24,8 +22,10 @@ from course_utils.release import (
     student_readme,
     verify_bundle,
 )
-from course_utils.release import shipped as shipped_paths
-from course_utils.site import execute_notebook
+from course_tools.release import shipped as shipped_paths
+from course_tools.site import execute_notebook
+from course_utils.course import ROOT
+from course_utils.grading import exercises_for_lesson
 
 START = "python -m jupyter lab --notebook-dir . notebooks/00-start-here.ipynb"
 README_COMMANDS = (f"python -m pip install -r requirements.txt && {START}", START)
@@ -335,8 +335,8 @@ def test_release_of_a_used_checkout_is_that_of_a_fresh_one(
 
 def test_notebook_tools_see_only_the_course_in_a_used_checkout(used_and_fresh: tuple[Path, Path]) -> None:
     """Do the notebook list, the staleness check and the site's page list ignore what use left?"""
-    from course_utils.notebooks import course_notebooks, find_problems
-    from course_utils.site import page_sources
+    from course_tools.notebooks import course_notebooks, find_problems
+    from course_tools.site import page_sources
 
     used, fresh = used_and_fresh
 

@@ -1,4 +1,4 @@
-"""Tests of ``course_utils.sandbox``: how a kernel's sandbox is built, without running a kernel.
+"""Tests of ``course_tools.grader.sandbox``: how a kernel's sandbox is built, without running a kernel.
 
 The behaviour of real sandboxed kernels under attack is tested in ``test_grade_attacks.py``.
 """
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import sandbox
-from course_utils.sandbox import Limits, kernel_command, python_dirs, sandbox_problem
+from course_tools.grader import sandbox
+from course_tools.grader.sandbox import Limits, kernel_command, python_dirs, sandbox_problem
 
-PACKAGE = Path(sandbox.__file__).parent
+PACKAGE = Path(sandbox.__file__).absolute().parents[2] / "course_utils"
 LINUX = sys.platform.startswith("linux")
 
 
@@ -64,7 +64,7 @@ def test_the_limits_reach_the_launcher_and_root_gives_up_root() -> None:
     given = {"package_dir": str(PACKAGE), "connection_file": os.devnull, "limits": limits}
     mine = kernel_command(["python", "-V"], **given)
     root = kernel_command(["python", "-V"], uid=2**30 + 7, **given)
-    launcher = mine[mine.index("course_utils.sandbox") + 1:]
+    launcher = mine[mine.index("course_tools.grader.sandbox") + 1:]
     assert launcher == ["--memory", str(2**31), "--cpu-seconds", "60", "--processes", "64",
                         "--file-size", str(2**20), "--", "python", "-V"]
     assert "--unshare-user" in mine and "--unshare-user" not in root

@@ -1,4 +1,4 @@
-"""Tests of course_utils.saturation (lesson 2's measurements)."""
+"""Tests of course_utils.experiments.lesson02 (lesson 2's measurements)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import saturation
 from course_utils.activations import hard_sigmoid, sigmoid
+from course_utils.experiments import lesson02 as saturation
 
 
 def _mp_threshold(name: str, tol: float) -> float:

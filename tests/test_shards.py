@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.gradebook import GradeRow, read_rows, write_csv
-from course_utils.shards import merge_gradebooks, parse_shard, shard, walk_order
+from course_tools.grader.gradebook import GradeRow, read_rows, write_csv
+from course_tools.grader.shards import merge_gradebooks, parse_shard, shard, walk_order
 
 EXERCISES = ["softmax_stable", "softmax_jacobian", "softmax_temperature"]
 STATUSES = ["passed", "failed", "error", "not_attempted"]
@@ -78,7 +78,7 @@ def test_the_assignment_is_fixed_across_processes() -> None:
     expected = [[n for n in names if by_digest.index(n) % 2 == k] for k in range(2)]
     assert [shard(names, k, 2) for k in range(2)] == expected
     script = (
-        "from course_utils.shards import shard; "
+        "from course_tools.grader.shards import shard; "
         f"print([shard({names!r}, k, 2) for k in range(2)])"
     )
     for seed in ("1", "2"):

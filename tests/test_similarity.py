@@ -17,9 +17,7 @@ from typing import Any
 
 import pytest
 
-from course_utils.course import ROOT
-from course_utils.grading import exercises_for_lesson
-from course_utils.similarity import (
+from course_tools.grader.similarity import (
     answer_code,
     check_available,
     notebook_answers,
@@ -28,6 +26,8 @@ from course_utils.similarity import (
     similarity_html,
     write_similarity_report,
 )
+from course_utils.course import ROOT
+from course_utils.grading import exercises_for_lesson
 
 TEMPLATE = ROOT / "exercises" / "06-softmax-temperature.ipynb"
 

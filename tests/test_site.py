@@ -22,10 +22,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from course_tools.site import SiteReport, build_site, main, rewrite_links
+from course_tools.slides import derive_slide_type, export_slides, with_slide_types
 from course_utils.course import LESSONS, ROOT
 from course_utils.grading import exercises_for_lesson
-from course_utils.site import SiteReport, build_site, main, rewrite_links
-from course_utils.slides import derive_slide_type, export_slides, with_slide_types
 
 EXECUTED = ["exercises/*", "notebooks/00-*", "zh/exercises/*"]
 EXECUTED_LESSON = "notebooks/00-start-here.html"

@@ -2,7 +2,7 @@
 
 A translated notebook has the English cells (same ids, order and types), identical code
 cells, and markdown cells that record the hash of the English source they translate
-(:mod:`course_utils.translation`). These tests answer: is every translation in step, is
+(:mod:`course_tools.translation`). These tests answer: is every translation in step, is
 anything still untranslated, are the generated parts (navigation, ``zh/exercises/``) fresh,
 and does the suite execute and grade the Chinese notebooks like the English ones?
 """
@@ -18,19 +18,19 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import notebooks as nbtools
-from course_utils import translation
+from course_tools import notebooks as nbtools
+from course_tools import translation
+from course_tools.grader.gradebook import read_csv
+from course_tools.translated_guide import guide_report, lesson_plans, stale_plans
 from course_utils.course import LESSONS, ROOT
-from course_utils.gradebook import read_csv
 from course_utils.grading import exercises_for_lesson
-from course_utils.translated_guide import guide_report, lesson_plans, stale_plans
 
 LANGUAGE = "zh"
 EDITION = ROOT / LANGUAGE
 
 PAIRS = translation.editions(LANGUAGE)
 PAIR_IDS = [target.relative_to(ROOT).as_posix() for _, target, _, _ in PAIRS]
-SYNC = "python -m course_utils.translation sync"
+SYNC = "python -m course_tools.translation sync"
 LESSON02 = next(lesson for lesson in LESSONS if lesson.number == "02")
 
 
@@ -198,7 +198,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str,
     )
     out = tmp_path_factory.mktemp("zh") / "grades.csv"
     proc = subprocess.run(
-        [sys.executable, "-m", "course_utils.grade", *paths, "--out", str(out), "-j", "2", "-q"],
+        [sys.executable, "-m", "course_tools.grader", *paths, "--out", str(out), "-j", "2", "-q"],
         capture_output=True,
         text=True,
         encoding="utf-8",

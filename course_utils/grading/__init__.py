@@ -69,7 +69,7 @@ chosen by, in order: :func:`set_language` (``set_language("zh")``), the environm
 ``COURSE_UTILS_LANGUAGE``, the running notebook's ``metadata.course_utils.language`` (the
 ``zh/`` notebooks say ``"zh"``), a working directory inside the course's ``zh/`` folder; else
 English. The class grader passes each submission's language to
-:func:`course_utils.judge.judge`.
+:func:`course_tools.grader.judge.judge`.
 
 Attempts and progress
 ---------------------

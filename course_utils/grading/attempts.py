@@ -19,7 +19,7 @@ Writing never raises and never slows ``check()`` noticeably (one append of ~200 
 read-only folder, a full disk or a log past :data:`MAX_LOG_BYTES` only means the line is not
 written. Reading skips lines that are not valid records (:func:`parse_record`), so a corrupt
 or edited log changes nothing but what it claims about itself. The log is the student's: the
-class grader never grades from it (see :mod:`course_utils.analytics`).
+class grader never grades from it (see :mod:`course_tools.grader.analytics`).
 
 Nothing is written
 
@@ -99,7 +99,7 @@ def enabled() -> bool:
         return False
     if os.environ.get(SWITCH, "").strip().lower() in ("off", "0", "false", "no"):
         return False
-    probe = sys.modules.get("course_utils.probe")
+    probe = sys.modules.get("course_tools.grader.probe")
     state = getattr(probe, "_STATE", None)
     return not (isinstance(state, dict) and state.get("channel"))
 

@@ -527,7 +527,7 @@ def explain_exception(exc: BaseException, call_desc: str = "", notes: Mapping[st
 
 def _student_line(exc: BaseException) -> str | None:
     """``"line 3: return 1 / (1 + math.exp(-x))"`` for the deepest frame of student code."""
-    if hasattr(exc, "remote_line"):  # raised in a graded kernel (see course_utils.judge)
+    if hasattr(exc, "remote_line"):  # raised in a graded kernel (see course_tools.grader.judge)
         return exc.remote_line
     try:
         frames = traceback.extract_tb(exc.__traceback__)
@@ -550,7 +550,7 @@ def _student_line(exc: BaseException) -> str | None:
 
 def frame_is_student(exc: BaseException, func: Any) -> bool:
     """Whether ``exc`` passed through the student's function ``func`` (its own code object)."""
-    if hasattr(exc, "remote_through_student"):  # raised in a graded kernel (see course_utils.judge)
+    if hasattr(exc, "remote_through_student"):  # raised in a graded kernel (see course_tools.grader.judge)
         return bool(exc.remote_through_student)
     code = getattr(func, "__code__", None) or getattr(type(func).__call__, "__code__", None)
     if code is None:

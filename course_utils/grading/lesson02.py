@@ -180,13 +180,13 @@ def _sigmoid_prime(x: float) -> float:
 
 
 def _saturation_threshold() -> float:
-    from course_utils.saturation import derivative_threshold
+    from course_utils.experiments.lesson02 import derivative_threshold
 
     return derivative_threshold("sigmoid", 1e-3)
 
 
 def _tanh_threshold() -> float:
-    from course_utils.saturation import derivative_threshold
+    from course_utils.experiments.lesson02 import derivative_threshold
 
     return derivative_threshold("tanh", 1e-3)
 

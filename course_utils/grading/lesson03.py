@@ -258,7 +258,7 @@ register(
 
 # ----------------------------------------------------------------------------- prelu_slope_grad
 def _prelu_reference(x: np.ndarray, upstream: np.ndarray) -> float:
-    from course_utils.dead_units import prelu_slope_grad
+    from course_utils.experiments.lesson03 import prelu_slope_grad
 
     return prelu_slope_grad(x, upstream)
 

@@ -232,7 +232,7 @@ register(
 
 
 def _selu_moments_var2() -> tuple[float, float]:
-    from course_utils.normalisation import normal_selu_moments
+    from course_utils.experiments.lesson04 import normal_selu_moments
 
     mean, var = normal_selu_moments(0.0, 2.0)
     return float(mean), float(var)

@@ -121,7 +121,7 @@ register(
 
 # ----------------------------------------------------------------------------- monotonic
 def _candidate_names() -> tuple[str, ...]:
-    from course_utils.capstone import CANDIDATES
+    from course_utils.experiments.lesson07 import CANDIDATES
 
     return tuple(c.activation for c in CANDIDATES)
 
@@ -140,7 +140,7 @@ def _registry_name(item: Any) -> str:
 
 
 CANDIDATE_NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish")
-"""The registry names of the capstone's eight candidates (``course_utils.capstone.CANDIDATES``,
+"""The registry names of the capstone's eight candidates (``course_utils.experiments.lesson07.CANDIDATES``,
 kept equal by a test): the parts of ``properties_monotonic``."""
 
 

@@ -1,6 +1,6 @@
 """Lesson 2 (sigmoid and tanh saturation): the initial-scale and depth sliders.
 
-The maths lives in :mod:`course_utils.saturation`; these classes only wire sliders to it.
+The maths lives in :mod:`course_utils.experiments.lesson02`; these classes only wire sliders to it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
-from course_utils import saturation
+from course_utils.experiments import lesson02 as saturation
 from course_utils.plotting import COLORS
 from course_utils.widgets import register
 from course_utils.widgets.base import SliderWidget
@@ -39,7 +39,7 @@ class InitScaleSlider(SliderWidget):
     Three hidden layers of 64 units, standard-normal inputs, every weight from
     ``N(0, weight_std²)``; the histograms show the third layer's activations for sigmoid
     and tanh, the titles the share of its units whose derivative is below 5 % of its peak
-    (:func:`course_utils.saturation.saturated_fraction`). Xavier/Glorot for these square
+    (:func:`course_utils.experiments.lesson02.saturated_fraction`). Xavier/Glorot for these square
     layers is ``weight_std = 1/8 = 0.125``.
     """
 
@@ -85,7 +85,7 @@ class DepthGradientSlider(SliderWidget):
     """Depth → per-layer weight-gradient norms (relative to the last hidden layer).
 
     One backward pass through ``depth`` hidden layers of 64 units (sigmoid and tanh with
-    Xavier, ReLU with He initialisation; :func:`course_utils.saturation.gradient_norms_by_depth`),
+    Xavier, ReLU with He initialisation; :func:`course_utils.experiments.lesson02.gradient_norms_by_depth`),
     drawn on a log scale beside ``0.25**(L - l)``, the bound of the sigmoid-derivative factor.
     The axes fit the deepest network, so that depths can be compared at a glance.
     """

@@ -1,7 +1,7 @@
 """Lesson 3 (ReLU and dead neurons): the dead-unit grid slider and the Leaky-ReLU slope slider.
 
 Training runs are far too slow for a slider step, so :class:`DeadUnitsSlider` reads a grid
-of runs that :func:`course_utils.dead_units.dead_fraction_grid` computes once (about a
+of runs that :func:`course_utils.experiments.lesson03.dead_fraction_grid` computes once (about a
 second, then cached for the session).
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils import dead_units
+from course_utils.experiments import lesson03 as dead_units
 from course_utils.plotting import COLORS
 from course_utils.widgets import register
 from course_utils.widgets.base import SliderWidget

@@ -3,7 +3,7 @@
 The slider ``selu_init_depth`` sets the initial weights' standard deviation (as a multiple
 of LeCun's ``1 / sqrt(n_in)``) and the number of layers shown, and draws the measured mean
 and variance of every layer's activations beside the prediction of the moment map for random
-weights (:func:`course_utils.normalisation.iterate_selu_map` with ``tau = init_std**2`` and
+weights (:func:`course_utils.experiments.lesson04.iterate_selu_map` with ``tau = init_std**2`` and
 ``random_weights=True``).
 
 Every init-std position is measured when the first widget is built (16 runs of a 64-layer
@@ -62,7 +62,7 @@ def selu_stats(init_std: float, seed: int = 0) -> dict[str, np.ndarray]:
     True
     """
     from course_utils import nets
-    from course_utils.normalisation import iterate_selu_map, single_threaded_blas
+    from course_utils.experiments.lesson04 import iterate_selu_map, single_threaded_blas
 
     x = np.random.default_rng(seed).standard_normal((N_SAMPLES, WIDTH))
     with single_threaded_blas():

@@ -1,9 +1,9 @@
 """Lesson 7 (choosing an activation): explore the capstone's runs without retraining.
 
-The widget trains nothing per step: it is built from one :func:`course_utils.capstone.run_experiment`
-over the default configuration with seed 0 only (the run cache makes that free in the lesson
-notebook, which has just trained those runs), and each step only selects an activation's curve
-and redraws.
+The widget trains nothing per step: it is built from one
+:func:`course_utils.experiments.lesson07.run_experiment` over the default configuration
+with seed 0 only (the run cache makes that free in the lesson notebook, which has just trained
+those runs), and each step only selects an activation's curve and redraws.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ __all__ = ["WIDGET_SEEDS", "CapstoneCurvesWidget"]
 
 WIDGET_SEEDS: tuple[int, ...] = (0,)
 """The seeds the slider shows: one, so a cold build trains 8 networks, not 24 (the lesson
-notebook has trained them already, and the run cache of :mod:`course_utils.capstone` serves them)."""
+notebook has trained them already, and the run cache of
+:mod:`course_utils.experiments.lesson07` serves them)."""
 
 _X = np.linspace(-5.0, 5.0, 201)
 
 
 def _labels() -> tuple[str, ...]:
-    from course_utils.capstone import CANDIDATES
+    from course_utils.experiments.lesson07 import CANDIDATES
 
     return tuple(c.label for c in CANDIDATES)
 
@@ -56,7 +57,7 @@ class CapstoneCurvesWidget(SliderWidget):
 
     def __init__(self) -> None:
         from course_utils.activations import get
-        from course_utils.capstone import CANDIDATES, ExperimentConfig, run_experiment
+        from course_utils.experiments.lesson07 import CANDIDATES, ExperimentConfig, run_experiment
 
         config = replace(ExperimentConfig(), seeds=WIDGET_SEEDS)
         if config.epochs != int(self.ranges["epoch"][1]):

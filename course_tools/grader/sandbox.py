@@ -1,6 +1,6 @@
 """Confine a submission's kernel: a bubblewrap sandbox with resource limits (Linux).
 
-The class grader (:mod:`course_utils.grade`) starts every submission's kernel through
+The class grader (:mod:`course_tools.grader.grade`) starts every submission's kernel through
 :func:`kernel_command`, which wraps the kernel's command line in `bubblewrap`_ (``bwrap``,
 Debian/Ubuntu package ``bubblewrap``). Inside, the kernel has
 
@@ -12,8 +12,8 @@ Debian/Ubuntu package ``bubblewrap``). Inside, the kernel has
   files of ``/etc``) and of the Python it runs on (its prefixes and site-packages);
 * the course package read-only at the path it is imported from, and nothing else of the
   folder that holds it (no ``solutions/``, no ``tests/``, no ``.git``); its ``grading/``
-  is replaced by :mod:`course_utils.sandbox_grading`, so no checker, reference value or
-  hint is in the kernel (answers are judged in the grader, :mod:`course_utils.judge`);
+  is replaced by :mod:`course_tools.grader.sandbox_grading`, so no checker, reference value or
+  hint is in the kernel (answers are judged in the grader, :mod:`course_tools.grader.judge`);
 * a private, size-limited, writable home (its working directory) and ``/tmp``, both in
   memory (tmpfs); the grader puts a copy of the submission in the home, and nothing else;
 * its connection file, read-only, and a small tmpfs for its ZeroMQ ``ipc`` sockets; no TCP
@@ -27,7 +27,7 @@ submission's code runs (:func:`put_file`), and to open the kernel's sockets once
 bound, keeping descriptors to them (:func:`pin_sockets`).
 
 Resource limits are set inside the sandbox, just before the kernel starts, by this
-module run as a program (``python -m course_utils.sandbox --memory N ... -- COMMAND``):
+module run as a program (``python -m course_tools.grader.sandbox --memory N ... -- COMMAND``):
 address space, CPU seconds, processes and file size (see :class:`Limits`).
 
 Who the kernel runs as: a teacher's own grader makes ``bwrap`` create a user namespace
@@ -289,13 +289,16 @@ def _mounts(package_dir: str, connection_file: str, limits: Limits, uid: int | N
     layered: list[tuple[str, list[str]]] = []
     dirs = python_dirs(package_parent)
     installed = any(_inside(package_parent, d) for d in (*dirs, *_SYSTEM_DIRS))
+    tools_dir = os.path.join(package_parent, "course_tools")
     if not installed:
         layered.append((package_parent, ["--size", str(MiB), "--tmpfs", package_parent]))
         layered.append((package_dir, ["--ro-bind", package_dir, package_dir]))
+        # the kernel side of the class grader (course_tools.grader.probe and .wire)
+        layered.append((tools_dir, ["--ro-bind", tools_dir, tools_dir]))
     layered += [(d, ["--ro-bind", d, d]) for d in dirs]
     # no checker, reference or solution in the kernel: a stub stands in for the graders
     grading = os.path.join(package_dir, "grading")
-    layered.append((grading, ["--ro-bind", os.path.join(package_dir, "sandbox_grading"), grading]))
+    layered.append((grading, ["--ro-bind", os.path.join(tools_dir, "grader", "sandbox_grading"), grading]))
     layered.sort(key=lambda item: item[0].rstrip("/").count("/"))
     mounts += [options for _, options in layered]
     mounts += [
@@ -386,7 +389,7 @@ def kernel_command(
     command += _environment(env or {})
     command += ["--chdir", HOME, "--"]
     command += [
-        sys.executable, "-m", "course_utils.sandbox",
+        sys.executable, "-m", "course_tools.grader.sandbox",
         "--memory", str(limits.memory), "--cpu-seconds", str(limits.cpu_seconds),
         "--processes", str(limits.processes), "--file-size", str(limits.file_size),
         *([] if uid is None else ["--uid", str(uid)]), "--",
@@ -429,7 +432,7 @@ def sandbox_problem(package_dir: str | None = None, env: dict[str, str] | None =
         )
     import tempfile
 
-    package_dir = package_dir or os.path.dirname(os.path.abspath(__file__))
+    package_dir = package_dir or str(Path(__file__).absolute().parents[2] / "course_utils")
     if env is None:
         env = {"PYTHONPATH": os.path.dirname(package_dir)}
     with tempfile.TemporaryDirectory(prefix="course-utils-sandbox-") as folder:
@@ -644,7 +647,7 @@ def _apply_limits(limits: Limits, uid: int | None = None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Set the limits given on the command line, then replace this process by COMMAND."""
-    parser = argparse.ArgumentParser(prog="python -m course_utils.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m course_tools.grader.sandbox")
     for name in ("--memory", "--cpu-seconds", "--processes", "--file-size"):
         parser.add_argument(name, type=int, required=True)
     parser.add_argument("--uid", type=int, default=None)

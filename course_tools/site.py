@@ -2,10 +2,10 @@
 
 Command line::
 
-    python -m course_utils.site --out _site                  # execute every notebook, then convert
-    python -m course_utils.site --out _site --no-execute     # convert the stored (output-free) notebooks
-    python -m course_utils.site --out _site --execute-only "exercises/*" "notebooks/01-*"
-    python -m course_utils.site --out _site --lang zh        # the Chinese edition only (default: both)
+    python -m course_tools.site --out _site                  # execute every notebook, then convert
+    python -m course_tools.site --out _site --no-execute     # convert the stored (output-free) notebooks
+    python -m course_tools.site --out _site --execute-only "exercises/*" "notebooks/01-*"
+    python -m course_tools.site --out _site --lang zh        # the Chinese edition only (default: both)
 
 The site mirrors the repository: ``notebooks/NN-slug.html`` and ``exercises/NN-slug.html``,
 and a contents page ``index.html`` generated from :data:`course_utils.course.LESSONS`. The
@@ -33,7 +33,7 @@ How a page is made
 
 Languages
 ---------
-A translated edition (``zh/``: see :mod:`course_utils.translation`) is published beside the
+A translated edition (``zh/``: see :mod:`course_tools.translation`) is published beside the
 English one with the same layout under its language code: ``zh/notebooks/NN-slug.html``,
 ``zh/exercises/NN-slug.html`` and ``zh/index.html`` (made from ``zh/README.md``). The header bar
 of every page carries a language switch to the same page in the other language, and the
@@ -67,8 +67,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from course_tools.notebooks import NAV_WORDS
 from course_utils.course import LESSONS, ROOT, Lesson
-from course_utils.notebooks import NAV_WORDS
 
 if TYPE_CHECKING:  # nbformat and nbconvert cost seconds to import: load them only when building
     from nbformat import NotebookNode
@@ -1124,9 +1124,9 @@ def build_site(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m course_utils.site``."""
+    """The argument parser of ``python -m course_tools.site``."""
     parser = argparse.ArgumentParser(
-        prog="python -m course_utils.site",
+        prog="python -m course_tools.site",
         description=(
             "Build the course's static HTML site: every lesson and exercise notebook executed and "
             "converted (nbconvert, lab template), a contents page, working links between pages."

@@ -1,6 +1,6 @@
 """``course_utils.grading`` as a submission's kernel sees it during class grading.
 
-The class grader judges every answer in its own process (:mod:`course_utils.judge`); the
+The class grader judges every answer in its own process (:mod:`course_tools.grader.judge`); the
 sandboxed kernel that runs a submission must hold no checker, reference value or solution,
 not even in the closures of the notebook's own ``check()``. The sandbox therefore mounts this
 package over ``course_utils/grading``: the notebook's ``from course_utils.grading import

@@ -1,6 +1,6 @@
 """The class grader's probe: the only grading code that runs inside a submission's kernel.
 
-During ``python -m course_utils.grade`` each submission runs in its own (sandboxed) kernel.
+During ``python -m course_tools.grader`` each submission runs in its own (sandboxed) kernel.
 Before the first student cell the grader runs :func:`install`; after the last one it asks,
 one request at a time, for what the judge needs:
 
@@ -11,11 +11,11 @@ one request at a time, for what the judge needs:
   they are after the call (to see in-place changes) and the time taken.
 
 No checker, reference value, reference function or solution is ever loaded here: verdicts
-are reached in the grader's own process (:mod:`course_utils.judge`) from the data this
-module writes (:mod:`course_utils.wire`). What the probe reports is only as trustworthy as
+are reached in the grader's own process (:mod:`course_tools.grader.judge`) from the data this
+module writes (:mod:`course_tools.grader.wire`). What the probe reports is only as trustworthy as
 the student's process: a notebook may patch this module and make it report anything. That
 can forge *claims* (that no warning was raised, what the source is) but not the judge's
-arithmetic; the judge cross-checks the claims it can (see :mod:`course_utils.judge`).
+arithmetic; the judge cross-checks the claims it can (see :mod:`course_tools.grader.judge`).
 
 The probe keeps the NumPy error-state and warnings machinery it found at :func:`install`
 (before any student code ran), so a notebook that later patches ``np.seterr``,
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils import wire
+from course_tools.grader import wire
 
 _STATE: dict[str, Any] = {}
 
@@ -119,12 +119,13 @@ def describe(request: str, name: str) -> None:
 def _student_frames(exc: BaseException, code: Any) -> tuple[bool, str | None]:
     """Whether the traceback passed through ``code``, and the deepest line of student code."""
     through, line = False, None
-    package = str(Path(wire.__file__).parent)
+    checkout = Path(wire.__file__).absolute().parents[2]
+    packages = (str(checkout / "course_utils"), str(checkout / "course_tools"))
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
         if frame.f_code is code:
             through = True
         filename = frame.f_code.co_filename
-        if filename.startswith(package) or "site-packages" in filename or "/lib/python" in filename:
+        if filename.startswith(packages) or "site-packages" in filename or "/lib/python" in filename:
             continue
         text = linecache.getline(filename, lineno).strip()
         line = f"line {lineno}: {text}" if text else f"line {lineno}"

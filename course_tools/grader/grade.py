@@ -1,4 +1,4 @@
-"""Grade a class: ``python -m course_utils.grade PATH... --out grades.csv``.
+"""Grade a class: ``python -m course_tools.grader PATH... --out grades.csv``.
 
 Each PATH is a submitted exercise notebook or a folder searched recursively for them
 (``.ipynb_checkpoints`` and hidden folders are skipped). Every submission runs top to
@@ -6,7 +6,7 @@ bottom in a fresh kernel, then its answers are graded by checkers loaded fresh f
 grader's own files. The result is a CSV gradebook (one row per submission and exercise),
 one Markdown feedback file per submission and a class summary on the terminal::
 
-    python -m course_utils.grade submissions/ --out grades.csv -j 4 --timeout 60
+    python -m course_tools.grader submissions/ --out grades.csv -j 4 --timeout 60
 
 How a submission is run
 -----------------------
@@ -39,12 +39,12 @@ How a submission is run
 How answers are judged, and where
 ---------------------------------
 No checker, reference or solution runs in the submission's kernel. Before the first student
-cell an injected cell installs the *probe* (:mod:`course_utils.probe`); after the last one
-the worker judges each exercise in its own process (:mod:`course_utils.judge`), with the same
+cell an injected cell installs the *probe* (:mod:`course_tools.grader.probe`); after the last one
+the worker judges each exercise in its own process (:mod:`course_tools.grader.judge`), with the same
 checker code as the notebook's ``check()``, so student and teacher see the same verdicts:
 
 1. The judge asks the probe what the exercise's answer variable holds. A value (number,
-   sequence, letter, SymPy expression) comes back as data (:mod:`course_utils.wire`: JSON and
+   sequence, letter, SymPy expression) comes back as data (:mod:`course_tools.grader.wire`: JSON and
    ``.npz`` without pickle, size-capped, validated; SymPy rebuilt from whitelisted nodes).
 2. A function stays in the kernel. The checker gets a stand-in: each call writes the
    arguments the checker chose (public inputs, plus hidden ones drawn from the teacher's
@@ -69,10 +69,10 @@ A submission is arbitrary code from someone who may want points or want to hurt 
 it may patch any module, walk frames and ``gc``, read and write whatever it can see,
 signal whatever process it can see, open sockets, fork daemons and exhaust memory, disk
 and processes. On Linux every kernel therefore runs in a bubblewrap sandbox
-(:mod:`course_utils.sandbox`): its own PID, network, IPC and UTS namespaces (no other
+(:mod:`course_tools.grader.sandbox`): its own PID, network, IPC and UTS namespaces (no other
 kernel, no grader process, no network); the system and the Python read-only; of the
 course's checkout only ``course_utils/``, read-only (no ``solutions/``, ``tests/`` or
-``.git``), with :mod:`course_utils.sandbox_grading` mounted over ``course_utils/grading`` so
+``.git``), with :mod:`course_tools.grader.sandbox_grading` mounted over ``course_utils/grading`` so
 that not even the notebook's own ``check()`` holds a checker or a reference value; a private
 home with a copy of its own notebook and a private ``/tmp``, both
 size-limited tmpfs (no class folder, no other submission, no gradebook, no file of the
@@ -88,7 +88,7 @@ the grader's files or the teacher's machine, and leaves no process behind. Withi
 kernel it can still do anything, so its verdicts are only as trustworthy as the judge
 that reads what its kernel reports; and it can use its share of the machine up to its
 limits. Where no sandbox works (macOS, Windows, no bubblewrap, no user namespaces; tried
-once per run by :func:`course_utils.sandbox.sandbox_problem`) the command stops before
+once per run by :func:`course_tools.grader.sandbox.sandbox_problem`) the command stops before
 grading anything, unless ``--no-sandbox`` is given: then student code runs with the
 teacher's rights, and every protection of this section is gone.
 
@@ -118,9 +118,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from course_utils import sandbox
-from course_utils.exports import LAYOUTS, validate_wide_options, write_feedback_html, write_wide_csv
-from course_utils.gradebook import (
+from course_tools.grader import sandbox
+from course_tools.grader.exports import LAYOUTS, validate_wide_options, write_feedback_html, write_wide_csv
+from course_tools.grader.gradebook import (
     NO_EXERCISE,
     STATUSES,
     GradeRow,
@@ -129,9 +129,9 @@ from course_utils.gradebook import (
     write_csv,
     write_feedback,
 )
+from course_tools.grader.sandbox import Limits
+from course_tools.grader.shards import merge_gradebooks, parse_shard, shard
 from course_utils.grading.i18n import _, using_language
-from course_utils.sandbox import Limits
-from course_utils.shards import merge_gradebooks, parse_shard, shard
 
 __all__ = [
     "GradeRow",
@@ -166,7 +166,7 @@ MAX_RERUNS = 3
 STARTUP_MARGIN = 120
 """Seconds added to the default wall-clock cap of a submission (kernel start, imports)."""
 
-_PACKAGE_PARENT = str(Path(__file__).absolute().parent.parent)
+_PACKAGE_PARENT = str(Path(__file__).absolute().parents[2])  # the checkout: course_utils/, course_tools/
 _KERNEL_NAME = "course-utils-grader"
 
 
@@ -401,13 +401,14 @@ def _lesson_exercises(lesson: str) -> list[tuple[str, float]]:
 
 
 # --------------------------------------------------------------------------------------------
-# Kernel side: the injected cells (each a one-line call into course_utils.probe)
+# Kernel side: the injected cells (each a one-line call into course_tools.grader.probe)
 # --------------------------------------------------------------------------------------------
 
 
 def _install_cell(channel: str, cwd: str, entry: str) -> str:
-    """The injected first cell: :func:`course_utils.probe.install`, before any student code."""
-    return f"__import__('course_utils.probe', fromlist=['install']).install({channel!r}, {cwd!r}, {entry!r})"
+    """The injected first cell: :func:`course_tools.grader.probe.install`, before any student code."""
+    probe = "__import__('course_tools.grader.probe', fromlist=['install'])"
+    return f"{probe}.install({channel!r}, {cwd!r}, {entry!r})"
 
 
 def _probe_cell(entry: str, function: str, *args: str) -> str:
@@ -437,7 +438,7 @@ def _kernel_env(ipython_dir: str) -> dict[str, str]:
 
 
 def _sandbox_env() -> dict[str, str]:
-    """The variables a sandboxed kernel gets besides those :mod:`course_utils.sandbox` sets."""
+    """The variables a sandboxed kernel gets besides those :mod:`course_tools.grader.sandbox` sets."""
     path = [_PACKAGE_PARENT, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
     env = {"PYTHONPATH": os.pathsep.join(p for p in path if p), "MPLBACKEND": "Agg",
            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
@@ -470,15 +471,15 @@ def grader_kernel_manager(
     ----------
     kernel_dir : str, optional
         With ``limits``: a new empty folder for this kernel's connection file. The kernel
-        then runs in a sandbox (:func:`course_utils.sandbox.kernel_command`) and talks
+        then runs in a sandbox (:func:`course_tools.grader.sandbox.kernel_command`) and talks
         over ZeroMQ ``ipc`` sockets inside it, which :func:`_launch_kernel` makes
         reachable; interrupts are sent as messages (a signal cannot cross the PID
         namespace).
-    limits : course_utils.sandbox.Limits, optional
+    limits : course_tools.grader.sandbox.Limits, optional
         The sandbox's resource limits; None runs the kernel unconfined.
     uid : int, optional
         The user id a sandbox of a grader run as root runs as
-        (:func:`course_utils.sandbox.sandbox_uid`).
+        (:func:`course_tools.grader.sandbox.sandbox_uid`).
 
     Returns
     -------
@@ -770,7 +771,7 @@ async def _grade_in_kernel(
             ((i, c) for i, c in enumerate(cells) if c.get("cell_type") == "code"), start=1
         )
     ]
-    from course_utils.judge import CELL_SEPARATOR
+    from course_tools.grader.judge import CELL_SEPARATOR
 
     notebook_code = CELL_SEPARATOR.join(str(cell.get("source", "")) for _, _, cell in code_cells)
     folder = str(path.parent)
@@ -886,8 +887,8 @@ async def _judge_all(
     """Judge every exercise here, asking the kernel's probe for answers and calls as needed."""
     from nbclient.exceptions import DeadKernelError
 
-    from course_utils import wire
-    from course_utils.judge import KernelGone, judge
+    from course_tools.grader import wire
+    from course_tools.grader.judge import KernelGone, judge
 
     loop = asyncio.get_running_loop()
     call_timeout = CALL_TIMEOUT
@@ -1080,7 +1081,8 @@ class _Worker:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 [
-                    sys.executable, "-c", "from course_utils.grade import _worker_main; _worker_main()",
+                    sys.executable, "-c",
+                    "from course_tools.grader.grade import _worker_main; _worker_main()",
                     str(work_dir), str(ipython_dir), json.dumps(asdict(limits) if limits else None),
                 ],
                 stdin=subprocess.PIPE,
@@ -1296,7 +1298,7 @@ def grade(
         The teacher's seed for hidden test inputs (:func:`teacher_seed`); None: public inputs only.
     limits : Limits, optional
         Run each kernel in a sandbox with these limits (Linux with bubblewrap: check
-        :func:`course_utils.sandbox.sandbox_problem` first). None, the default here, runs
+        :func:`course_tools.grader.sandbox.sandbox_problem` first). None, the default here, runs
         kernels unconfined; the command line passes ``Limits()`` unless ``--no-sandbox``.
 
     Returns
@@ -1418,9 +1420,9 @@ def _positive_float(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command-line parser of ``python -m course_utils.grade``."""
+    """The command-line parser of ``python -m course_tools.grader``."""
     parser = argparse.ArgumentParser(
-        prog="python -m course_utils.grade",
+        prog="python -m course_tools.grader",
         description=(
             "Run each submitted exercise notebook in a fresh kernel and grade its answers with the "
             "course's own checkers. Writes one CSV row per submission and exercise, a Markdown "
@@ -1689,11 +1691,11 @@ def _exports(args: argparse.Namespace, rows: list[GradeRow], notebooks: dict[str
             print(f"error: --wide not written: {exc}", file=sys.stderr)
             status = 2
     if args.similarity:
-        from course_utils.similarity import write_similarity_report
+        from course_tools.grader.similarity import write_similarity_report
 
         write_similarity_report(notebooks, args.similarity, templates=args.template, top=args.similarity_top)
     if args.analytics:
-        from course_utils.analytics import class_analytics, write_analytics_csv
+        from course_tools.grader.analytics import class_analytics, write_analytics_csv
 
         report = class_analytics(notebooks, rows)
         write_analytics_csv(report, args.analytics)
@@ -1719,7 +1721,3 @@ def _merge(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print()
     print(f"Gradebook: {args.out} ({len(rows)} rows, merged from {len(args.merge)} files).")
     return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

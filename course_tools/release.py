@@ -2,9 +2,9 @@
 
 Command line::
 
-    python -m course_utils.release --out release/activation-course          # a folder
-    python -m course_utils.release --out release/activation-course --zip    # ... and a .zip of it
-    python -m course_utils.release --out release/kurs-zh --lang zh          # the Chinese edition only
+    python -m course_tools.release --out release/activation-course          # a folder
+    python -m course_tools.release --out release/activation-course --zip    # ... and a .zip of it
+    python -m course_tools.release --out release/kurs-zh --lang zh          # the Chinese edition only
 
 ``--lang both`` (the default) ships every edition: the English notebooks and, under ``zh/``,
 the Chinese ones (``zh/notebooks/``, ``zh/exercises/``, ``zh/README.md``) — the same course
@@ -187,7 +187,7 @@ def _copy_tree(source: Path, destination: Path) -> None:
 
 
 def _write_stripped_notebook(source: Path, target: Path) -> None:
-    from course_utils.notebooks import read_notebook, strip_notebook, write_notebook
+    from course_tools.notebooks import read_notebook, strip_notebook, write_notebook
 
     write_notebook(strip_notebook(read_notebook(source)), target)
 
@@ -425,9 +425,9 @@ def build_release(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m course_utils.release``."""
+    """The argument parser of ``python -m course_tools.release``."""
     parser = argparse.ArgumentParser(
-        prog="python -m course_utils.release",
+        prog="python -m course_tools.release",
         description=(
             "Write the student release: lessons, blank exercise notebooks, the course_utils package "
             "and the set-up files, without solutions, tests or the teacher's guide; then verify it."

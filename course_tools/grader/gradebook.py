@@ -1,9 +1,9 @@
 """The class gradebook: grade rows, the CSV file, per-student feedback and the class summary.
 
-:mod:`course_utils.grade` runs the submissions; this module only turns its rows into what a
+:mod:`course_tools.grader.grade` runs the submissions; this module only turns its rows into what a
 teacher reads, so it is pure Python (no Jupyter imports) and easy to test. The exports for a
-learning platform (the wide CSV, HTML feedback) are in :mod:`course_utils.exports`; the
-merge of sharded runs is in :mod:`course_utils.shards`.
+learning platform (the wide CSV, HTML feedback) are in :mod:`course_tools.grader.exports`; the
+merge of sharded runs is in :mod:`course_tools.grader.shards`.
 
 Examples
 --------

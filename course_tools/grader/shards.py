@@ -38,7 +38,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from course_utils.gradebook import GradeRow, read_rows
+from course_tools.grader.gradebook import GradeRow, read_rows
 
 __all__ = ["merge_gradebooks", "parse_shard", "shard", "walk_order"]
 
@@ -133,7 +133,7 @@ def merge_gradebooks(gradebooks: Iterable[str | os.PathLike[str]]) -> list[Grade
     """Join the shards' gradebooks into the rows one run over every submission gives.
 
     Submissions are put in folder-walk order (:func:`walk_order`); each submission's rows
-    keep their order. Written with :func:`course_utils.gradebook.write_csv`, the result
+    keep their order. Written with :func:`course_tools.grader.gradebook.write_csv`, the result
     equals, line for line after sorting, the gradebook of one run over all submissions
     (apart from the ``seconds`` column, which measures each run's own wall time).
 

@@ -19,17 +19,17 @@ exactly as ``exercises/`` is generated from ``solutions/``.
 
 Command line::
 
-    python -m course_utils.translation sync [LANG]       # code cells, new/removed cells, nav, exercises
-    python -m course_utils.translation status [LANG]     # per notebook: translated cells, stale cells
-    python -m course_utils.translation check [LANG]      # exit 1 when anything is stale or untranslated
-    python -m course_utils.translation skeleton zh 02 [--kind solutions]
-    python -m course_utils.translation plan 3            # the marker of a translated TEACHING.md plan
+    python -m course_tools.translation sync [LANG]       # code cells, new/removed cells, nav, exercises
+    python -m course_tools.translation status [LANG]     # per notebook: translated cells, stale cells
+    python -m course_tools.translation check [LANG]      # exit 1 when anything is stale or untranslated
+    python -m course_tools.translation skeleton zh 02 [--kind solutions]
+    python -m course_tools.translation plan 3            # the marker of a translated TEACHING.md plan
 
 ``skeleton`` writes a new translated notebook from the English one with every markdown cell
 still in English and marked as not yet translated (its hash is recorded only once the cell is
 translated); ``sync`` creates such skeletons for any English notebook that has none yet. A
 translator edits only markdown cells and sets ``translates`` to the English cell's
-:func:`source_hash` (``python -m course_utils.translation hash zh/notebooks/02-...ipynb ID``
+:func:`source_hash` (``python -m course_tools.translation hash zh/notebooks/02-...ipynb ID``
 prints it).
 """
 
@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from course_utils import notebooks as nbtools
+from course_tools import notebooks as nbtools
 from course_utils.course import LESSONS_BY_NUMBER, ROOT, Lesson, lesson_number
 
 LANGUAGES: dict[str, str] = {"zh": "中文"}
@@ -197,7 +197,7 @@ def sync(language: str, root: Path = ROOT) -> list[Path]:
     """Bring an edition in step with the English notebooks; regenerate its exercises.
 
     Missing translations are created as skeletons; ``LANG/exercises/`` is generated from
-    ``LANG/solutions/`` (:func:`course_utils.notebooks.generate_exercise`).
+    ``LANG/solutions/`` (:func:`course_tools.notebooks.generate_exercise`).
 
     Returns
     -------
@@ -226,7 +226,7 @@ def report(language: str, root: Path = ROOT, *, untranslated: bool = True) -> di
     -------
     dict
         Path relative to ``root`` -> problems: :func:`stale_cells` for each hand-translated
-        notebook (or "missing"), then :func:`course_utils.notebooks.find_problems` of the
+        notebook (or "missing"), then :func:`course_tools.notebooks.find_problems` of the
         edition (metadata, stored outputs, navigation, exercises generated from solutions).
     """
     found: dict[str, list[str]] = {}
@@ -242,7 +242,7 @@ def report(language: str, root: Path = ROOT, *, untranslated: bool = True) -> di
     for line in nbtools.find_problems(root / language, lessons, language):
         name, _, problem = line.partition(": ")
         for command in ("`nav`", "`exercises`", "`strip`"):
-            problem = problem.replace(command, "`python -m course_utils.translation sync`")
+            problem = problem.replace(command, "`python -m course_tools.translation sync`")
         found.setdefault(f"{language}/{name}", []).append(problem)
     return found
 
@@ -260,7 +260,7 @@ def translated_share(english: Any, translated: Any) -> tuple[int, int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; 0 on success, 1 when ``check`` finds a problem, 2 on a usage error."""
-    parser = argparse.ArgumentParser(prog="python -m course_utils.translation")
+    parser = argparse.ArgumentParser(prog="python -m course_tools.translation")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("sync", "regenerate code cells, cell list, navigation and LANG/exercises from the English"),
@@ -297,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(target)
         return 0
     if args.command == "plan":
-        from course_utils.translated_guide import GUIDE, lesson_plans, marker
+        from course_tools.translated_guide import GUIDE, lesson_plans, marker
 
         english = (ROOT / GUIDE).read_text(encoding="utf-8")
         number = lesson_number(args.lesson)
@@ -332,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for problem in problems:
                 print(f"  {problem}")
             failed = failed or bool(problems)
-        from course_utils.translated_guide import GUIDE, guide_report
+        from course_tools.translated_guide import GUIDE, guide_report
 
         plans = guide_report(language)
         print(f"{language}/{GUIDE}:" + ("" if plans else " every lesson plan translated and current"))
@@ -341,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         failed = failed or bool(plans)
     if args.command == "check" and failed:
         print(
-            "Fix with: python -m course_utils.translation sync, then translate the cells listed",
+            "Fix with: python -m course_tools.translation sync, then translate the cells listed",
             file=sys.stderr,
         )
         return 1

@@ -6,7 +6,7 @@ submissions are collected with their folders, the class grader can read those lo
 report, per exercise, how many attempts the students needed before passing, how many hints
 they used and how many of them passed — which exercise is hard, which hints are needed::
 
-    python -m course_utils.grade submissions/ --out grades.csv --analytics analytics.csv
+    python -m course_tools.grader submissions/ --out grades.csv --analytics analytics.csv
 
 A log is *untrusted input*: it is written by the student's kernel and can be edited by
 hand. So it is only ever read here, for statistics — never for a grade: the gradebook rows
@@ -26,7 +26,7 @@ Examples
 --------
 >>> import tempfile
 >>> from pathlib import Path
->>> from course_utils.gradebook import GradeRow
+>>> from course_tools.grader.gradebook import GradeRow
 >>> folder = Path(tempfile.mkdtemp())
 >>> (folder / "ada").mkdir()
 >>> (folder / "ada" / ".course_progress").mkdir()
@@ -53,7 +53,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course_utils.gradebook import CSV_ENCODING, NO_EXERCISE, GradeRow
+from course_tools.grader.gradebook import CSV_ENCODING, NO_EXERCISE, GradeRow
 from course_utils.grading.attempts import LOG_DIR, LOG_NAME, histories, read_log
 
 MAX_BYTES_PER_LOG = 1_000_000

@@ -1,6 +1,6 @@
 """Gradebook exports for a learning platform: a wide CSV per student and HTML feedback.
 
-The long gradebook (:mod:`course_utils.gradebook`) has one row per submission and
+The long gradebook (:mod:`course_tools.grader.gradebook`) has one row per submission and
 exercise. A platform's gradebook import wants one row per *student*: this module groups
 the rows by a student id taken from each submission's path, and writes
 
@@ -22,9 +22,9 @@ the rows by a student id taken from each submission's path, and writes
       and ``Percentage``. No ``Points Possible`` row: Moodle would read it as a student.
 
 * the feedback per student as HTML (beside the Markdown of
-  :func:`course_utils.gradebook.write_feedback`), with every message escaped.
+  :func:`course_tools.grader.gradebook.write_feedback`), with every message escaped.
 
-All CSVs are UTF-8 with a byte-order mark (:data:`course_utils.gradebook.CSV_ENCODING`),
+All CSVs are UTF-8 with a byte-order mark (:data:`course_tools.grader.gradebook.CSV_ENCODING`),
 which Excel, Canvas and Moodle all read as UTF-8.
 
 The student id
@@ -60,7 +60,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from course_utils.gradebook import (
+from course_tools.grader.gradebook import (
     CSV_ENCODING,
     N_,
     NO_EXERCISE,
@@ -376,7 +376,7 @@ def feedback_html(
 ) -> str:
     """The feedback a student receives for one submission, as a standalone HTML page.
 
-    The same content as :func:`course_utils.gradebook.feedback_markdown`; every piece of
+    The same content as :func:`course_tools.grader.gradebook.feedback_markdown`; every piece of
     text (the file name, messages, notes) is HTML-escaped, so a message quoting
     ``x < 0 & y > 1`` or ``<script>`` shows as written and runs nothing.
 
@@ -390,7 +390,7 @@ def feedback_html(
         What happened while the notebook ran.
     language : str
         The language of the page's headings and status words (``"en"`` or ``"zh"``), as for
-        :func:`course_utils.gradebook.feedback_markdown`.
+        :func:`course_tools.grader.gradebook.feedback_markdown`.
 
     Returns
     -------

@@ -2,10 +2,10 @@
 
 Command line::
 
-    python -m course_utils.slides 01                  # -> _slides/01-why-nonlinearity.slides.html
-    python -m course_utils.slides 01 06 --out slides  # several lessons
-    python -m course_utils.slides all --execute       # every lesson, executed first (figures shown)
-    python -m course_utils.slides 01 --exercises      # the exercise notebook instead of the lesson
+    python -m course_tools.slides 01                  # -> _slides/01-why-nonlinearity.slides.html
+    python -m course_tools.slides 01 06 --out slides  # several lessons
+    python -m course_tools.slides all --execute       # every lesson, executed first (figures shown)
+    python -m course_tools.slides 01 --exercises      # the exercise notebook instead of the lesson
 
 The stored notebooks carry no slide metadata; the layout is derived when exporting, so
 authors never maintain it by hand. For each cell without ``metadata.slideshow.slide_type``:
@@ -35,8 +35,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from course_tools.site import MATHJAX_HTML
 from course_utils.course import LESSONS, ROOT, Lesson, lesson
-from course_utils.site import MATHJAX_HTML
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -210,7 +210,7 @@ def export_slides(
     import nbformat
     from nbconvert import SlidesExporter
 
-    from course_utils.site import copy_assets, mathjax_url, offline_template_loader
+    from course_tools.site import copy_assets, mathjax_url, offline_template_loader
 
     record = which if isinstance(which, Lesson) else lesson(which)
     folder = "exercises" if exercises else "notebooks"
@@ -219,7 +219,7 @@ def export_slides(
         raise ValueError(f"which: no notebook {folder}/{record.filename} in {root}")
     nb = nbformat.read(source, as_version=4)
     if execute:
-        from course_utils.site import execute_notebook, static_widgets
+        from course_tools.site import execute_notebook, static_widgets
 
         problems = execute_notebook(nb, source.parent, timeout=timeout, root=root)
         for problem in problems:
@@ -251,9 +251,9 @@ def export_slides(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m course_utils.slides``."""
+    """The argument parser of ``python -m course_tools.slides``."""
     parser = argparse.ArgumentParser(
-        prog="python -m course_utils.slides",
+        prog="python -m course_tools.slides",
         description="Export lessons as reveal.js slides (slide layout derived from the headings).",
     )
     parser.add_argument("lessons", nargs="+", metavar="NN", help='lesson numbers such as 01 06, or "all"')

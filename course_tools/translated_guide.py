@@ -3,13 +3,13 @@
 ``TEACHING.md`` holds one section per lesson (``## Lesson 3 · ReLU and dead neurons (60 min)``)
 and then the guide's other parts (grading, JupyterHub). ``zh/TEACHING.md`` translates the
 lesson-plan sections. Each translated section starts with an HTML comment naming the English
-section and the :func:`course_utils.translation.source_hash` of its text::
+section and the :func:`course_tools.translation.source_hash` of its text::
 
     <!-- translates TEACHING.md "Lesson 3" 1f0c2e9a7b3d4c5e -->
     ## 第 3 课 · ReLU 与死亡神经元（60 分钟）
 
 When the English section changes, the hash no longer matches and :func:`stale_plans` names
-the section. ``python -m course_utils.translation plan 3`` prints the comment line for the
+the section. ``python -m course_tools.translation plan 3`` prints the comment line for the
 current English section.
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
+from course_tools.translation import source_hash
 from course_utils.course import ROOT
-from course_utils.translation import source_hash
 
 GUIDE = "TEACHING.md"
 """The English teacher's guide, relative to the course root (and, translated, to ``zh/``)."""

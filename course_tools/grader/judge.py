@@ -1,13 +1,13 @@
 """Judge a submission's answers in the class grader's own process.
 
 The student's notebook runs in its own (sandboxed) kernel; this module never runs there.
-For each exercise the judge asks the kernel's probe (:mod:`course_utils.probe`) what the
+For each exercise the judge asks the kernel's probe (:mod:`course_tools.grader.probe`) what the
 answer variable holds and hands the exercise's ordinary checker (the same code as the
 notebook's ``check()``, so student and teacher see the same verdicts and messages) a
 stand-in for the answer:
 
 * a value (number, sequence, letter, SymPy expression) arrives as data
-  (:mod:`course_utils.wire`) and is judged as it is;
+  (:mod:`course_tools.grader.wire`) and is judged as it is;
 * a function becomes a :class:`RemoteFunction`: calling it sends the arguments the checker
   chose to the kernel, which calls the student's function there and sends back the result,
   the exception, the warnings and the arguments as they are after the call. The stand-in

@@ -7,10 +7,10 @@ strips outputs, and reports anything stale.
 
 Command line::
 
-    python -m course_utils.notebooks nav        [--lesson NN]   # rewrite navigation cells
-    python -m course_utils.notebooks exercises  [--lesson NN]   # regenerate exercises/ from solutions/
-    python -m course_utils.notebooks strip      [--lesson NN]   # drop outputs and widget state
-    python -m course_utils.notebooks check      [--lesson NN]   # exit 1 and list what is stale
+    python -m course_tools.notebooks nav        [--lesson NN]   # rewrite navigation cells
+    python -m course_tools.notebooks exercises  [--lesson NN]   # regenerate exercises/ from solutions/
+    python -m course_tools.notebooks strip      [--lesson NN]   # drop outputs and widget state
+    python -m course_tools.notebooks check      [--lesson NN]   # exit 1 and list what is stale
 
 Solution regions
 ----------------
@@ -884,7 +884,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success; 1 when ``check`` finds something stale; 2 on a usage error.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m course_utils.notebooks",
+        prog="python -m course_tools.notebooks",
         description="Navigation cells, exercise notebooks and clean storage of the course's notebooks.",
     )
     parser.add_argument(
@@ -914,8 +914,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem)
         if problems:
             print(
-                f"{len(problems)} problem(s). Fix with: python -m course_utils.notebooks "
-                "strip && python -m course_utils.notebooks nav && python -m course_utils.notebooks exercises",
+                f"{len(problems)} problem(s). Fix with: python -m course_tools.notebooks "
+                "strip && python -m course_tools.notebooks nav && python -m course_tools.notebooks exercises",
                 file=sys.stderr,
             )
             return 1
