@@ -50,15 +50,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import concurrent.futures
 import fnmatch
 import html
 import importlib.util
-import os
 import posixpath
 import re
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -67,6 +64,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from course_tools.execution import execute_notebook_async, run_coroutine
 from course_tools.notebooks import NAV_WORDS
 from course_utils.course import LESSONS, ROOT, Lesson
 
@@ -84,10 +82,7 @@ __all__ = [
     "broken_links",
     "build_site",
     "copy_assets",
-    "course_kernel_manager",
-    "execute_notebook",
     "find_links",
-    "kernel_env",
     "main",
     "mathjax_url",
     "page_sources",
@@ -443,130 +438,6 @@ def offline_template_loader(templates: dict[str, str]) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-def course_kernel_manager() -> Any:
-    """A kernel manager whose kernel runs this very Python, whatever kernelspecs are installed.
-
-    Returns
-    -------
-    jupyter_client.manager.AsyncKernelManager
-        Its kernel is ``sys.executable -m ipykernel_launcher``; :mod:`nbclient` adds an
-        in-memory history, so several kernels can run at once.
-    """
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-
-    class CurrentPython(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-            return KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (course site)",
-                language="python",
-            )
-
-    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=CurrentPython())
-
-
-def kernel_env(root: str | Path = ROOT) -> dict[str, str]:
-    """The environment of a site kernel: the course root first on ``PYTHONPATH``.
-
-    ``MPLBACKEND`` is removed so that the kernel uses the inline backend and figures become
-    image outputs (a test runner often sets it to ``Agg``).
-
-    Parameters
-    ----------
-    root : str or Path
-        The course root, whose ``course_utils`` the notebooks must import.
-
-    Returns
-    -------
-    dict
-    """
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(Path(root).resolve()), env.get("PYTHONPATH")) if p)
-    env.pop("MPLBACKEND", None)
-    env.pop("JPY_PARENT_PID", None)
-    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    return env
-
-
-async def execute_notebook_async(
-    nb: NotebookNode, cwd: str | Path, *, timeout: float = 120, root: str | Path = ROOT
-) -> list[str]:
-    """Execute ``nb`` in place in a fresh kernel; return the problems met.
-
-    Parameters
-    ----------
-    nb : nbformat.NotebookNode
-        Executed in place: outputs are replaced.
-    cwd : str or Path
-        Working directory of the kernel (the notebook's folder).
-    timeout : float
-        Per-cell limit in seconds; a cell running past it is interrupted and execution goes on.
-    root : str or Path
-        Course root, put first on the kernel's ``PYTHONPATH``.
-
-    Returns
-    -------
-    list of str
-        One line per cell that raised (its index and exception), or the reason execution
-        stopped (a dead kernel, for instance). Cells tagged ``raises-exception`` may raise.
-    """
-    from nbclient import NotebookClient
-
-    client = NotebookClient(
-        nb,
-        km=course_kernel_manager(),
-        timeout=int(timeout),
-        interrupt_on_timeout=True,
-        allow_errors=True,
-        record_timing=False,
-        store_widget_state=False,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    problems: list[str] = []
-    try:
-        await client.async_execute(env=kernel_env(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except Exception as error:  # the page is still built from what ran
-        problems.append(f"execution stopped: {type(error).__name__}: {str(error).strip().splitlines()[0:1]}")
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or "raises-exception" in cell.metadata.get("tags", []):
-            continue
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                problems.append(
-                    f"cell {index} raised {output.get('ename')}: {output.get('evalue', '')[:120]}"
-                )
-    return problems
-
-
-def _run(coroutine_factory: Callable[[], Any]) -> Any:
-    """Run a coroutine to completion, also from inside a running event loop (Jupyter)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine_factory())
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(coroutine_factory())).result()
-
-
-def execute_notebook(
-    nb: NotebookNode, cwd: str | Path, *, timeout: float = 120, root: str | Path = ROOT
-) -> list[str]:
-    """Execute ``nb`` in place in a fresh kernel (blocking); see :func:`execute_notebook_async`.
-
-    Parameters
-    ----------
-    nb : nbformat.NotebookNode
-    cwd : str or Path
-    timeout : float
-    root : str or Path
-
-    Returns
-    -------
-    list of str
-        The problems met (empty when every cell ran cleanly).
-    """
-    return _run(lambda: execute_notebook_async(nb, cwd, timeout=timeout, root=root))
 
 
 def static_widgets(nb: NotebookNode) -> int:
@@ -1088,7 +959,7 @@ def build_site(
             )
         )
 
-    _run(make_all)
+    run_coroutine(make_all)
     extra = ["index.html"]
     has_teaching = teaching and (root / "TEACHING.md").is_file()
     if not has_teaching:

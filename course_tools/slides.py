@@ -219,7 +219,8 @@ def export_slides(
         raise ValueError(f"which: no notebook {folder}/{record.filename} in {root}")
     nb = nbformat.read(source, as_version=4)
     if execute:
-        from course_tools.site import execute_notebook, static_widgets
+        from course_tools.execution import execute_notebook
+        from course_tools.site import static_widgets
 
         problems = execute_notebook(nb, source.parent, timeout=timeout, root=root)
         for problem in problems:

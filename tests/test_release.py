@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from course_tools.execution import execute_notebook
 from course_tools.release import (
     EXCLUDED,
     INCLUDED,
@@ -23,7 +24,6 @@ from course_tools.release import (
     verify_bundle,
 )
 from course_tools.release import shipped as shipped_paths
-from course_tools.site import execute_notebook
 from course_utils.course import ROOT
 from course_utils.grading import exercises_for_lesson
 

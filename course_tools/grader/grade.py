@@ -118,6 +118,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course_tools import execution
 from course_tools.grader import sandbox
 from course_tools.grader.exports import LAYOUTS, validate_wide_options, write_feedback_html, write_wide_csv
 from course_tools.grader.gradebook import (
@@ -427,14 +428,9 @@ class _StuckCell(Exception):
 
 
 def _kernel_env(ipython_dir: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH", "")) if p)
-    env["MPLBACKEND"] = "Agg"
-    env["COURSE_UTILS_PROGRESS"] = "off"  # a graded kernel writes no attempts log
-    env["IPYTHONDIR"] = ipython_dir
-    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    env.pop("JPY_PARENT_PID", None)
-    return env
+    """The variables of an unconfined grader kernel: no figures drawn, no attempts log written."""
+    return execution.kernel_env(_PACKAGE_PARENT, inline_figures=False, COURSE_UTILS_PROGRESS="off",
+                                IPYTHONDIR=ipython_dir)
 
 
 def _sandbox_env() -> dict[str, str]:
@@ -485,11 +481,7 @@ def grader_kernel_manager(
     -------
     jupyter_client.manager.AsyncKernelManager
     """
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-            "--HistoryManager.hist_file=:memory:"]
+    argv = [*execution.KERNEL_ARGV, "--HistoryManager.hist_file=:memory:"]
     options: dict[str, Any] = {}
     interrupt_mode = "signal"
     if kernel_dir is not None and limits is not None:
@@ -502,16 +494,10 @@ def grader_kernel_manager(
         options = {"transport": "ipc", "ip": sandbox.SOCKETS, "connection_file": connection_file}
         interrupt_mode = "message"
 
-    class GraderSpecs(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-            return KernelSpec(
-                argv=argv,
-                display_name="course_utils grader (the grader's own Python)",
-                language="python",
-                interrupt_mode=interrupt_mode,
-            )
-
-    km = AsyncKernelManager(kernel_name=_KERNEL_NAME, kernel_spec_manager=GraderSpecs(), **options)
+    km = execution.kernel_manager(
+        argv, display_name="course_utils grader (the grader's own Python)", interrupt_mode=interrupt_mode,
+        kernel_name=_KERNEL_NAME, **options,
+    )
     km.sandbox_uid = uid
     if uid is not None:  # written now (start_kernel keeps it), readable by the sandbox's user only
         km.write_connection_file()
