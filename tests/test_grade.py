@@ -16,9 +16,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from course_tools.grader.grade import find_notebooks, main, submission_names
+from course_tools.grader.cli import main
 from course_tools.grader.gradebook import CSV_COLUMNS, GradeRow, class_summary, read_csv
 from course_tools.grader.sandbox import sandbox_problem
+from course_tools.grader.submissions import find_notebooks, submission_names
 from course_utils.grading import exercises_for_lesson
 
 FILES = Path(__file__).parent / "files"
@@ -295,7 +296,7 @@ def test_the_monkeypatch_cheat_fools_a_naive_grader(tmp_path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
 
-    from course_tools.grader.grade import grader_kernel_manager
+    from course_tools.grader.kernels import grader_kernel_manager
 
     nb = nbformat.read(FILES / "cheat-monkeypatch.ipynb", as_version=4)
     nb.cells.append(

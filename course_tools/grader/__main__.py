@@ -1,7 +1,7 @@
-"""``python -m course_tools.grader``: see :mod:`course_tools.grader.grade`."""
+"""``python -m course_tools.grader``: see :mod:`course_tools.grader.grade` (the command: :mod:`.cli`)."""
 
 import sys
 
-from course_tools.grader.grade import main
+from course_tools.grader.cli import main
 
 sys.exit(main())
