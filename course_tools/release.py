@@ -15,14 +15,15 @@ The bundle holds ``notebooks/``, ``exercises/``, ``course_utils/`` (the whole pa
 ``check()`` needs the exercise records and their checkers), ``README.md``, ``LICENSE``,
 ``requirements.txt``, ``pyproject.toml`` and ``.gitignore`` — ready to zip, or to push to a
 class repository that students clone (or pull with nbgitpuller). It leaves out
-``solutions/``, ``tests/``, ``benchmarks/``, ``.ci/`` and ``TEACHING.md``.
+``solutions/``, ``course_tools/`` (the teacher's and maintainers' tools), ``tests/``,
+``benchmarks/``, ``.ci/`` and ``TEACHING.md``.
 
 Only ``requirements.txt`` (what students need) is shipped, not ``requirements-dev.txt`` (the
 maintainers' tests and tools). Two files are adapted on the way: the bundle's README loses the
 sections that describe what is not shipped (:data:`README_DROPPED_SECTIONS`: the tests, the
 site/slides/release tools, teachers' and maintainers' notes), so that every sentence of it is
-true of the bundle, and the ``testpaths`` of its ``pyproject.toml`` keep only the folders that
-exist. Notebooks are written without outputs.
+true of the bundle, and the ``testpaths`` and package ``include`` of its ``pyproject.toml`` keep
+only the folders that exist. Notebooks are written without outputs.
 
 A used checkout holds more than the course: JupyterLab's ``.ipynb_checkpoints/`` (which may
 hold a worked copy of an exercise), ``.virtual_documents/``, a gradebook, feedback files, a
@@ -48,6 +49,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from course_tools.notebooks import (
+    BEGIN,
+    END,
+    MD_BEGIN,
+    MD_END,
+    SOLUTION_ONLY_TAG,
+    read_notebook,
+    strip_notebook,
+    write_notebook,
+)
 from course_utils.course import ROOT
 
 __all__ = [
@@ -88,6 +99,7 @@ LANGS: tuple[str, ...] = (*EDITIONS, "both")
 
 EXCLUDED: tuple[str, ...] = (
     "solutions",
+    "course_tools",
     "tests",
     "benchmarks",
     ".ci",
@@ -97,12 +109,7 @@ EXCLUDED: tuple[str, ...] = (
 )
 """What must never be in the bundle."""
 
-MARKERS: tuple[str, ...] = (
-    "### BEGIN SOLUTION",
-    "### END SOLUTION",
-    "<!-- BEGIN SOLUTION -->",
-    "<!-- END SOLUTION -->",
-)
+MARKERS: tuple[str, ...] = (BEGIN, END, MD_BEGIN, MD_END)
 """Solution-region markers; a bundle line starting with one of them is a leak."""
 
 README_DROPPED_SECTIONS: tuple[str, ...] = (
@@ -187,8 +194,6 @@ def _copy_tree(source: Path, destination: Path) -> None:
 
 
 def _write_stripped_notebook(source: Path, target: Path) -> None:
-    from course_tools.notebooks import read_notebook, strip_notebook, write_notebook
-
     write_notebook(strip_notebook(read_notebook(source)), target)
 
 
@@ -222,14 +227,20 @@ def student_readme(text: str, dropped: Sequence[str] = README_DROPPED_SECTIONS) 
 
 
 def _student_pyproject(text: str, bundle: Path) -> str:
-    """``pyproject.toml`` with ``testpaths`` reduced to the folders present in the bundle."""
+    """``pyproject.toml`` with ``testpaths`` and the packages' ``include`` reduced to the bundle.
+
+    A test path is kept when it exists in the bundle, a package pattern (``course_utils*``)
+    when its package does: the maintainers' ``course_tools`` is not shipped.
+    """
 
     def keep(match: re.Match[str]) -> str:
         entries = re.findall(r'"([^"]+)"', match.group(2))
-        present = [entry for entry in entries if (bundle / entry).exists()]
+        present = [entry for entry in entries if (bundle / entry.rstrip("*")).exists()]
         return match.group(1) + "[" + ", ".join(f'"{entry}"' for entry in present) + "]"
 
-    return re.sub(r"(?m)^(testpaths\s*=\s*)\[([^\]]*)\]", keep, text, count=1)
+    for key in ("testpaths", "include"):
+        text = re.sub(rf"(?m)^({key}\s*=\s*)\[([^\]]*)\]", keep, text, count=1)
+    return text
 
 
 def _relative_links(text: str) -> list[str]:
@@ -256,7 +267,7 @@ def _notebook_problems(path: Path, relative: str, bundle: Path) -> list[str]:
         where = f"{relative} cell {index}"
         if any(line.strip().startswith(MARKERS) for line in source.splitlines()):
             problems.append(f"{where}: holds a solution marker")
-        if "solution-only" in cell.get("metadata", {}).get("tags", []):
+        if SOLUTION_ONLY_TAG in cell.get("metadata", {}).get("tags", []):
             problems.append(f"{where}: a solution-only cell")
         if cell.get("cell_type") == "code" and (
             cell.get("outputs") or cell.get("execution_count") is not None

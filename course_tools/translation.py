@@ -81,7 +81,7 @@ def skeleton(english: dict[str, Any], language: str) -> dict[str, Any]:
 
 
 def _is_nav(cell: dict[str, Any]) -> bool:
-    return nbtools.NAV_TAG in cell.get("metadata", {}).get("tags", [])
+    return nbtools.NAV_TAG in nbtools.cell_tags(cell)
 
 
 def _translates(cell: dict[str, Any]) -> str | None:

@@ -25,6 +25,7 @@ from course_tools.release import (
 )
 from course_tools.release import shipped as shipped_paths
 from course_utils.course import ROOT
+from course_utils.course import lesson as find_lesson
 from course_utils.grading import exercises_for_lesson
 
 START = "python -m jupyter lab --notebook-dir . notebooks/00-start-here.ipynb"
@@ -214,24 +215,30 @@ def test_bundle_imports_its_own_course_utils(release: Release) -> None:
     assert Path(run.stdout.strip()).resolve() == (release.path / "course_utils" / "__init__.py").resolve()
 
 
-def test_an_exercise_notebook_runs_from_the_bundle(release: Release) -> None:
-    """Does a bundled exercise notebook run blank on the bundle's course_utils, every check not attempted?"""
+def test_an_exercise_notebook_runs_from_the_bundle(release: Release, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does lesson 01's exercise notebook run blank on the bundle alone, every check not attempted?
+
+    The kernel's path holds the bundle and nothing of this checkout, so the notebook can
+    import neither this checkout's ``course_utils`` nor the maintainers' ``course_tools``.
+    """
     import nbformat
 
-    bundled = sorted((release.path / "exercises").glob("*.ipynb"))
-    assert bundled, "the bundle holds no exercise notebook"
-    path = bundled[0]
+    monkeypatch.delenv("PYTHONPATH", raising=False)  # kernel_env puts only the bundle on it
+    path = release.path / "exercises" / find_lesson("01").filename
+    assert path.is_file(), "the bundle holds no exercise notebook of lesson 01"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(
         nbformat.v4.new_code_cell(
-            "import course_utils, pathlib\n"
-            "print('COURSE_UTILS', pathlib.Path(course_utils.__file__).resolve())"
+            "import course_utils, importlib.util, pathlib\n"
+            "print('COURSE_UTILS', pathlib.Path(course_utils.__file__).resolve())\n"
+            "print('COURSE_TOOLS', importlib.util.find_spec('course_tools'))"
         )
     )
     problems = execute_notebook(nb, path.parent, timeout=60, root=release.path)
     assert not problems, problems
     printed = "".join(out.get("text", "") for out in nb.cells[-1].outputs)
     assert f"COURSE_UTILS {(release.path / 'course_utils' / '__init__.py').resolve()}" in printed
+    assert "COURSE_TOOLS None" in printed, printed
     results = [
         out["data"]["text/plain"]
         for cell in nb.cells

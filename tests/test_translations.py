@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from nbformat.v4 import new_markdown_cell
 
 from course_tools import notebooks as nbtools
 from course_tools import translation
@@ -108,9 +109,7 @@ def test_sync_follows_the_english(tmp_path: Path) -> None:
     code = next(i for i, c in enumerate(english.cells) if c.cell_type == "code")
     removed = english.cells[-2].id
     english.cells[code].source += "\nprint('changed')"
-    english.cells.insert(
-        index + 1, nbtools._nbformat().v4.new_markdown_cell("A new paragraph.", id="new-cell")
-    )
+    english.cells.insert(index + 1, new_markdown_cell("A new paragraph.", id="new-cell"))
     del english.cells[-2]
     nbtools.write_notebook(english, english_path)
     translation.sync(LANGUAGE, tmp_path)
