@@ -203,8 +203,8 @@ def grade(
     timeout : int
         Per-cell timeout in seconds.
     submission_timeout : float, optional
-        Wall-clock cap for one submission; by default ``120 + 2 * timeout`` per code cell
-        and per exercise check.
+        Wall-clock cap for one submission; by default :data:`STARTUP_MARGIN`, plus
+        ``2 * timeout`` per code cell, plus ``JUDGE_TIMEOUT`` per exercise.
     progress : callable, optional
         Called with each finished submission and its rows.
     seed : int, optional

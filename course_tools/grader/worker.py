@@ -114,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     """
     import logging
 
+    args = sys.argv[1:] if argv is None else list(argv)
+    if len(args) != 3:  # --help, or run by hand: it is the grader's, not a teacher's, command
+        print(f"usage: python -m course_tools.grader.worker WORK_DIR IPYTHON_DIR LIMITS\n\n{__doc__}")
+        sys.exit(0 if args and args[0] in ("-h", "--help") else 2)
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -127,7 +131,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.CRITICAL)
     if sys.platform == "win32":  # pragma: no cover - pyzmq's asyncio needs a selector loop
         asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())  # type: ignore[attr-defined]
-    args = sys.argv[1:] if argv is None else list(argv)
     work_dir, ipython_dir, limits = args[0], args[1], json.loads(args[2])
     asyncio.run(_serve(send, work_dir, ipython_dir, Limits(**limits) if limits else None))
 
