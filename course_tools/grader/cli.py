@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--submission-timeout", type=_positive_float, default=None, metavar="S",
-        help="wall-clock cap for one whole submission (default: 120 s + 2 x timeout per code cell + the judge's limit per exercise)",
+        help=("wall-clock cap for one whole submission "
+              "(default: 120 s + 2 x timeout per code cell + the judge's limit per exercise)"),
     )
     parser.add_argument(
         "--seed", type=int, default=None, metavar="N",
