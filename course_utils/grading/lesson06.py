@@ -28,34 +28,27 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import (
-    Mistake,
-    Part,
-    enforce_source_rules,
-    function_checker,
-    noting_reuse,
-    number_checker,
-    parts_checker,
-)
+from .answer_types import as_array, require_function
+from .checkers import Mistake
 from .compare import (
-    SILENCING_MESSAGE,
     STABLE_ATOL,
     STABLE_RTOL,
-    as_array,
-    call,
     describe_mismatch,
     find_mismatch,
-    fmt,
     matches,
-    require_function,
     shape_problem,
-    silences_warnings,
     warning_problem,
-    with_context,
 )
+from .formatting import fmt, with_context
+from .function_checkers import function_checker
 from .i18n import N_, _
+from .partial_credit import Part, parts_checker
 from .registry import register
 from .result import Fail
+from .running import call
+from .source_reading import SILENCING_MESSAGE, silences_warnings
+from .source_rules import enforce_source_rules, noting_reuse
+from .value_checkers import number_checker
 
 _NOTES = {
     "unexpected keyword argument 'axis'": N_(
