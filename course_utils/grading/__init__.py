@@ -90,8 +90,8 @@ from course_utils.course import LESSONS
 
 from . import attempts, timelimit
 from .answer_types import is_blank
-from .attempts import progress
 from .i18n import N_, _, language, set_language, tidy, using_language
+from .progress_report import progress
 from .registry import (
     EXERCISES,
     KINDS,
