@@ -4,15 +4,15 @@ A checker is a callable ``answer -> (status, message)`` (:data:`CheckerFn`) that
 raise a verdict of :mod:`course_utils.grading.result`. The factories that build one, so that
 an exercise record is a short declaration, live by kind of answer:
 
-* :mod:`.function_checkers` — :func:`elementwise_checker` (a function applied elementwise to
-  arrays, optionally required to be *stable*) and :func:`function_checker` (a function called
-  on a list of argument tuples);
-* :mod:`.value_checkers` — :func:`number_checker`, :func:`sequence_checker`,
-  :func:`choice_checker`, :func:`sympy_checker`;
-* :mod:`.partial_credit` — :func:`parts_checker`: an answer graded in independent parts, each
+* :mod:`.function_checkers` — ``elementwise_checker`` (a function applied elementwise to
+  arrays, optionally required to be *stable*) and ``function_checker`` (a function called on
+  a list of argument tuples);
+* :mod:`.value_checkers` — ``number_checker``, ``sequence_checker``, ``choice_checker``,
+  ``sympy_checker``;
+* :mod:`.partial_credit` — ``parts_checker``: an answer graded in independent parts, each
   earning its share of the points (see the table in :mod:`course_utils.grading`);
-* :mod:`.source_rules` — :func:`with_source_rules` (rules of a statement on *how* an answer is
-  written) and :func:`noting_reuse` (a note when an answer calls an earlier one).
+* :mod:`.source_rules` — ``with_source_rules`` (rules of a statement on *how* an answer is
+  written) and ``noting_reuse`` (a note when an answer calls an earlier one).
 
 References are callables evaluated when a check runs, so the reference answers come from
 the activation registry (:func:`activation`, :func:`activation_grad`) without importing it
