@@ -2,11 +2,12 @@
 
 ``softmax_stable`` (its three parts), ``softmax_jacobian`` (reference and cases),
 ``softmax_temperature`` and ``entropy_at_temperature`` (the entropy of the vocabulary's
-softmax); their records are declared in :mod:`course_utils.grading.lesson06`. Shared with
+softmax); their records are declared in :mod:`course_utils.grading.lesson06`, whose later
+exercises add the note on answers that call the student's own ``softmax_stable``
+(:func:`noting_reuse_of_earlier_answers`). Shared with
 :mod:`course_utils.grading.lesson06_cross_entropy`: the reference softmax
 (:func:`reference_softmax`), the run of one case of a softmax-like exercise (:func:`run_case`)
-and the note on answers that call the student's own ``softmax_stable``
-(:func:`noting_reuse_of_earlier_answers`).
+and :func:`quiet`, which computes a candidate mistake.
 """
 
 from __future__ import annotations
