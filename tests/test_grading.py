@@ -28,10 +28,13 @@ from course_utils.grading import (
     hint,
     timelimit,
 )
-from course_utils.grading.checkers import Mistake, elementwise_checker, number_checker
-from course_utils.grading.compare import compare_arrays, find_mismatch, fmt
+from course_utils.grading.checkers import Mistake
+from course_utils.grading.compare import compare_arrays, find_mismatch
+from course_utils.grading.formatting import fmt
+from course_utils.grading.function_checkers import elementwise_checker
 from course_utils.grading.registry import register, unregister
 from course_utils.grading.result import Fail
+from course_utils.grading.value_checkers import number_checker
 
 # ----------------------------------------------------------------------------- answers
 relu = lambda x: np.maximum(x, 0.0)  # noqa: E731

@@ -11,6 +11,7 @@ import pytest
 
 from course_tools.grader import probe
 from course_utils.grading import EXERCISES, attempts, check, hint, progress, reset_hints
+from course_utils.grading.attempts_reading import parse_record
 
 
 @pytest.fixture
@@ -192,7 +193,7 @@ def test_records_are_validated_field_by_field() -> None:
     """Are records with unknown events, bad statuses, out-of-range points or booleans refused?"""
     base = {"v": 1, "event": "attempt", "exercise": "he_variance", "lesson": "03", "status": "failed",
             "points": 0, "max_points": 1, "hints": 0, "time": "t"}  # fmt: skip
-    assert attempts.parse_record(json.dumps(base)) is not None
+    assert parse_record(json.dumps(base)) is not None
     for change in (
         {"v": 2},
         {"event": "delete"},
@@ -204,6 +205,6 @@ def test_records_are_validated_field_by_field() -> None:
         {"max_points": 0},
         {"lesson": "04"},
     ):
-        assert attempts.parse_record(json.dumps(dict(base, **change))) is None, change
-    assert attempts.parse_record("x" * 5000) is None
-    assert attempts.parse_record(b"\xff\xfe") is None
+        assert parse_record(json.dumps(dict(base, **change))) is None, change
+    assert parse_record("x" * 5000) is None
+    assert parse_record(b"\xff\xfe") is None

@@ -20,7 +20,8 @@ import sympy as sp
 
 from course_utils import activations as act
 from course_utils.grading import EXERCISES, check
-from course_utils.grading.compare import fmt, is_library_function, source_names, student_source
+from course_utils.grading.formatting import fmt
+from course_utils.grading.source_reading import is_library_function, source_names, student_source
 
 relu = act.relu
 X = sp.Symbol("x")

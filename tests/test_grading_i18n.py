@@ -25,7 +25,7 @@ from course_tools.grader.exports import feedback_html, write_feedback_html
 from course_tools.grader.gradebook import GradeRow, feedback_markdown, write_feedback
 from course_tools.grader.judge import judge
 from course_utils.grading import EXERCISES, check, hint, i18n, reset_hints, set_language
-from course_utils.grading.compare import fmt
+from course_utils.grading.formatting import fmt
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 X = sp.Symbol("x")

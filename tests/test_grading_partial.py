@@ -16,7 +16,7 @@ from test_judge import local_request  # the probe run in this process, as the ju
 
 from course_tools.grader.judge import judge
 from course_utils.grading import EXERCISES, check
-from course_utils.grading.checkers import Part, parts_checker
+from course_utils.grading.partial_credit import Part, parts_checker
 from course_utils.grading.registry import Exercise
 from course_utils.grading.result import Fail
 

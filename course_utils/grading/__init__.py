@@ -89,9 +89,9 @@ from typing import Any
 from course_utils.course import LESSONS
 
 from . import attempts, timelimit
-from .attempts import progress
-from .compare import explain_exception, frame_is_student, is_blank
+from .answer_types import is_blank
 from .i18n import N_, _, language, set_language, tidy, using_language
+from .progress_report import progress
 from .registry import (
     EXERCISES,
     KINDS,
@@ -102,6 +102,7 @@ from .registry import (
     register,
 )
 from .result import STATUSES, CheckResult, GradingSignal, NotAttempted, PartialCredit
+from .running import explain_exception, frame_is_student
 from .timelimit import TimeLimitExceeded
 
 LESSON_MODULES: tuple[str, ...] = tuple(f"lesson{x.number}" for x in LESSONS if x.has_exercises)

@@ -394,7 +394,8 @@ def source_files() -> list[Path]:
     grader's judge, its feedback files and the notes of its runs."""
     here = Path(__file__).parent
     own = sorted(p for p in here.glob("*.py") if p.name not in {"i18n.py"})
-    return [*own, *(here.parent / name for name in ("judge.py", "gradebook.py", "exports.py", "grade.py"))]
+    grader = here.parent.parent / "course_tools" / "grader"
+    return [*own, *(grader / name for name in ("judge.py", "gradebook.py", "exports.py", "grade.py"))]
 
 
 PO_HEADER = (

@@ -14,21 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import (
-    GATES,
-    Mistake,
-    Part,
-    activation,
-    choice_checker,
-    elementwise_checker,
-    number_checker,
-    settle_parts,
-    with_source_rules,
-)
-from .compare import as_array, call, describe_mismatch, find_mismatch, matches, require_function
+from .answer_types import as_array, require_function
+from .checkers import Mistake, activation
+from .compare import describe_mismatch, find_mismatch, matches
+from .function_checkers import elementwise_checker
 from .i18n import N_, _
+from .partial_credit import GATES, Part, settle_parts
 from .registry import register
 from .result import Fail, GradingSignal
+from .running import call
+from .source_rules import with_source_rules
+from .value_checkers import choice_checker, number_checker
 
 # ----------------------------------------------------------------------------- linear_collapse
 _SHAPE_NOTES = {

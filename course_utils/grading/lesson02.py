@@ -27,17 +27,12 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import (
-    Mistake,
-    activation,
-    activation_grad,
-    elementwise_checker,
-    number_checker,
-    sympy_checker,
-    with_source_rules,
-)
+from .checkers import Mistake, activation, activation_grad
+from .function_checkers import elementwise_checker
 from .i18n import N_, Lazy, _
 from .registry import register
+from .source_rules import with_source_rules
+from .value_checkers import number_checker, sympy_checker
 
 
 def _sigmoid_expr() -> Any:

@@ -13,14 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checkers import (
-    DEFAULT_GRID,
-    Mistake,
-    activation,
-    activation_grad,
-    elementwise_checker,
-    function_checker,
-)
+from .checkers import Mistake, activation, activation_grad
+from .function_checkers import DEFAULT_GRID, elementwise_checker, function_checker
 from .i18n import _
 from .registry import register
 

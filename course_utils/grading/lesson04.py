@@ -15,17 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import (
-    Mistake,
-    activation,
-    activation_grad,
-    elementwise_checker,
-    enforce_source_rules,
-    function_checker,
-    sequence_checker,
-)
+from .checkers import Mistake, activation, activation_grad
+from .function_checkers import elementwise_checker, function_checker
 from .i18n import N_, _
 from .registry import register
+from .source_rules import enforce_source_rules
+from .value_checkers import sequence_checker
 
 _GRID = np.arange(-80, 81) / 10.0
 _GRID_NO_ZERO = _GRID[_GRID != 0.0]
@@ -97,7 +92,7 @@ _celu_values = function_checker(
 )
 def check_celu_from_elu(answer: Any) -> tuple[str, str]:
     """CELU for four alphas, built from ELU: a ready-made CELU fails whatever its values."""
-    from .compare import require_function
+    from .answer_types import require_function
 
     require_function(answer, signature="celu_from_elu(x, alpha)")
     enforce_source_rules(answer, forbidden=CELU_FORBIDDEN, rule=CELU_RULE)

@@ -21,17 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import (
-    Mistake,
-    activation,
-    elementwise_checker,
-    function_checker,
-    number_checker,
-    sympy_checker,
-)
-from .compare import fmt
+from .checkers import Mistake, activation
+from .formatting import fmt
+from .function_checkers import elementwise_checker, function_checker
 from .i18n import N_, _
 from .registry import register
+from .value_checkers import number_checker, sympy_checker
 
 
 def _gelu_like(

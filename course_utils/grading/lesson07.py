@@ -16,11 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from .checkers import Mistake, activation, choice_checker, elementwise_checker, number_checker
-from .compare import type_name
+from .checkers import Mistake, activation
+from .formatting import type_name
+from .function_checkers import elementwise_checker
 from .i18n import N_, _
 from .registry import register
 from .result import Fail, PartialCredit, WrongType
+from .value_checkers import choice_checker, number_checker
 
 # ----------------------------------------------------------------------------- output layer
 OUTPUT_OPTIONS: dict[str, str] = {

@@ -67,7 +67,7 @@ class Exercise:
         The independently graded parts of an exercise with partial credit (e.g.
         ``("alpha", "lam")``), each earning its share of the points; empty for an exercise
         graded all or nothing. Taken from the checker's ``parts`` attribute
-        (:func:`~course_utils.grading.checkers.parts_checker`, ``sequence_checker(...,
+        (:func:`~course_utils.grading.partial_credit.parts_checker`, ``sequence_checker(...,
         partial=True)``) when not given; when both are given they must agree.
     """
 

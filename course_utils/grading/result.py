@@ -3,7 +3,8 @@
 A checker reports its verdict either by returning ``(status, message)`` or by raising one
 of the exceptions below; :func:`course_utils.grading.check` turns both into a
 :class:`CheckResult`. Raising keeps checkers short: a helper deep inside
-:mod:`course_utils.grading.compare` can stop the grading with a precise message.
+:mod:`course_utils.grading.compare` (or :mod:`~course_utils.grading.answer_types`,
+:mod:`~course_utils.grading.running` …) can stop the grading with a precise message.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class InputChanged(Fail):
     """The student's function modified an input array (status ``"failed"``).
 
     A gate for partial credit: an answer that writes into its caller's arrays earns no
-    points for the parts it gets right (see :func:`~course_utils.grading.checkers.parts_checker`).
+    points for the parts it gets right (see :func:`~course_utils.grading.partial_credit.parts_checker`).
     """
 
 
