@@ -11,7 +11,7 @@ they used and how many of them passed — which exercise is hard, which hints ar
 A log is *untrusted input*: it is written by the student's kernel and can be edited by
 hand. So it is only ever read here, for statistics — never for a grade: the gradebook rows
 are computed before and are not changed. Each log is read only if it is a regular file
-(:func:`~course_utils.grading.attempts.read_log`: no symlink, device or folder), at most
+(:func:`~course_utils.grading.attempts_reading.read_log`: no symlink, device or folder), at most
 :data:`MAX_BYTES_PER_LOG` bytes of it, and every line is validated (known exercise of the
 submission's lesson, known status, points within the exercise's, small whole numbers of
 hints). A missing, empty, corrupt or edited log changes the analytics at most, and the
@@ -54,7 +54,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course_tools.grader.gradebook import CSV_ENCODING, NO_EXERCISE, GradeRow
-from course_utils.grading.attempts import LOG_DIR, LOG_NAME, histories, read_log
+from course_utils.grading.attempts import LOG_DIR, LOG_NAME
+from course_utils.grading.attempts_reading import histories, read_log
 
 MAX_BYTES_PER_LOG = 1_000_000
 """At most this many bytes of each student's log are read (a real one is a few kB)."""

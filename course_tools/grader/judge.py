@@ -109,10 +109,10 @@ def _copy_back(original: Any, after: Any) -> None:
 def is_library_function(module: str, name: str) -> bool:
     """Whether ``module.name`` is a function of a known library (imported here to make sure).
 
-    Only the libraries of :data:`course_utils.grading.compare.LIBRARY_ROOTS` are imported, so a
+    Only the libraries of :data:`course_utils.grading.source_reading.LIBRARY_ROOTS` are imported, so a
     kernel cannot make the grader import anything else by claiming a module name.
     """
-    from course_utils.grading.compare import LIBRARY_ROOTS
+    from course_utils.grading.source_reading import LIBRARY_ROOTS
 
     if (
         not module
@@ -227,7 +227,7 @@ class RemoteFunction:
         self.__name__ = self.__qualname__ = name if name.isidentifier() else answer_name
         module = info.get("module")
         self.__module__ = module if isinstance(module, str) else "__main__"
-        # The source the checkers read (compare.student_source), taken from the submitted
+        # The source the checkers read (source_reading.student_source), taken from the submitted
         # notebook, never from the kernel alone (see trusted_source); a function that claims
         # another module is a library function only if that library really has it.
         if self.__module__ != "__main__" and is_library_function(self.__module__, self.__name__):

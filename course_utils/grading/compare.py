@@ -27,7 +27,6 @@ from .formatting import fmt, type_name, with_context
 from .i18n import N_, _
 from .result import Fail, WrongType
 from .running import Run
-from .source_reading import LIBRARY_ROOTS as LIBRARY_ROOTS  # where course_tools.grader.judge reads it
 
 DEFAULT_RTOL = 1e-6
 """Relative tolerance of every comparison unless the exercise asks for something else (an
