@@ -158,7 +158,7 @@ def test_random_weights_map_uses_second_moment() -> None:
 
 def test_random_weights_map_predicts_he_growth() -> None:
     """Does the pooled map predict the measured variance of a He-initialised SELU net?"""
-    from course_utils.nets import deep_forward_stats
+    from course_utils.deep_networks import deep_forward_stats
 
     with norm.single_threaded_blas():
         runs = [deep_forward_stats("selu", depth=24, width=128, init="he", n=128, seed=s) for s in (0, 1)]
