@@ -192,3 +192,12 @@ def test_single_threaded_blas_is_transparent() -> None:
     with norm.single_threaded_blas():
         inside = A @ A
     np.testing.assert_allclose(inside, A @ A, rtol=1e-12)
+
+
+def test_selu_stats_vanish_keep_or_explode_with_the_init_std() -> None:
+    """Does init_std 1 stay near variance 1, 0.5 vanish, 2 explode, as the moment map says?"""
+    assert abs(norm.selu_stats(1.0)["var"][-1] - 1) < 0.3
+    assert norm.selu_stats(0.5)["var"][-1] < 1e-6
+    assert norm.selu_stats(2.0)["var"][-1] > 1e15
+    theory = norm.selu_stats(2.0)["theory_var"]
+    assert theory.shape == (norm.SELU_STATS_DEPTH,) and np.all(np.diff(theory) > 0)
