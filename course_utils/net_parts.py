@@ -8,8 +8,9 @@
 * :func:`dead_fraction` (the share of units that output 0 on every sample) and
   :func:`single_threaded_blas`.
 
-Students reach all of them as ``course_utils.nets.X``; the argument checks at the end are
-shared by the network and by :mod:`course_utils.deep_networks`.
+Students reach all of them as ``course_utils.nets.X``. The private argument checks
+(``_check_real``, ``_check_int``, ``_resolve_activation``, ...) are shared by the network and
+by :mod:`course_utils.deep_networks`.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def single_threaded_blas() -> Iterator[None]:
         return
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
 
 # ----------------------------------------------------------------------------- helpers
 
