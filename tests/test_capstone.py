@@ -345,7 +345,7 @@ def test_does_format_range_write_infinity():
 
 # ----------------------------------------------------------------------------- lesson 6 helpers
 def test_is_entropy_zero_for_one_hot_and_log_n_for_uniform():
-    from course_utils.widgets.lesson06 import softmax_entropy
+    from course_utils.experiments.lesson06 import softmax_entropy
 
     assert softmax_entropy([0.0, -1e4, -1e4]) == 0.0
     assert np.isclose(softmax_entropy(np.zeros(5)), np.log(5))
@@ -353,7 +353,7 @@ def test_is_entropy_zero_for_one_hot_and_log_n_for_uniform():
 
 
 def test_does_entropy_match_its_definition_and_rise_with_temperature():
-    from course_utils.widgets.lesson06 import VOCAB_LOGITS, softmax_entropy
+    from course_utils.experiments.lesson06 import VOCAB_LOGITS, softmax_entropy
 
     for T in (0.3, 1.0, 4.0):
         p = softmax(VOCAB_LOGITS / T)
@@ -363,7 +363,7 @@ def test_does_entropy_match_its_definition_and_rise_with_temperature():
 
 
 def test_does_entropy_work_on_a_batch():
-    from course_utils.widgets.lesson06 import softmax_entropy
+    from course_utils.experiments.lesson06 import softmax_entropy
 
     H = softmax_entropy(np.array([[0.0, 0.0], [0.0, -1e4]]))
     assert H.shape == (2,) and np.allclose(H, [np.log(2), 0.0])
@@ -371,8 +371,8 @@ def test_does_entropy_work_on_a_batch():
 
 # ----------------------------------------------------------------------------- sliders
 def test_does_the_temperature_slider_show_probabilities_and_entropy():
+    from course_utils.experiments.lesson06 import VOCAB_LOGITS, softmax_entropy
     from course_utils.widgets import BUILDERS
-    from course_utils.widgets.lesson06 import VOCAB_LOGITS, softmax_entropy
 
     widget = BUILDERS["softmax_temperature"]()
     lo, hi, _step = widget.ranges["temperature"]

@@ -1,4 +1,5 @@
-"""Tests of course_utils.nets: gradients, initialisation, dropout, training, hooks, errors."""
+"""Tests of course_utils.nets (with its net_parts and deep_networks): gradients, initialisation,
+dropout, training, hooks, deep random networks, errors."""
 
 from __future__ import annotations
 
@@ -255,6 +256,16 @@ def test_dead_fraction():
         nets.dead_fraction(np.zeros(3))
     with pytest.raises(ValueError, match="activations"):
         nets.dead_fraction(np.zeros((2, 2, 2)))
+
+
+def test_nets_reexports_every_public_name_of_its_parts():
+    """Does ``nets.X`` reach every public name of net_parts and deep_networks (the same object)?"""
+    from course_utils import deep_networks, net_parts
+
+    for module in (net_parts, deep_networks):
+        for name in module.__all__:
+            assert name in nets.__all__, name
+            assert getattr(nets, name) is getattr(module, name), name
 
 
 def test_deep_forward_stats_show_self_normalisation():

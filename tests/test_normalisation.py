@@ -158,7 +158,7 @@ def test_random_weights_map_uses_second_moment() -> None:
 
 def test_random_weights_map_predicts_he_growth() -> None:
     """Does the pooled map predict the measured variance of a He-initialised SELU net?"""
-    from course_utils.nets import deep_forward_stats
+    from course_utils.deep_networks import deep_forward_stats
 
     with norm.single_threaded_blas():
         runs = [deep_forward_stats("selu", depth=24, width=128, init="he", n=128, seed=s) for s in (0, 1)]
@@ -192,3 +192,12 @@ def test_single_threaded_blas_is_transparent() -> None:
     with norm.single_threaded_blas():
         inside = A @ A
     np.testing.assert_allclose(inside, A @ A, rtol=1e-12)
+
+
+def test_selu_stats_vanish_keep_or_explode_with_the_init_std() -> None:
+    """Does init_std 1 stay near variance 1, 0.5 vanish, 2 explode, as the moment map says?"""
+    assert abs(norm.selu_stats(1.0)["var"][-1] - 1) < 0.3
+    assert norm.selu_stats(0.5)["var"][-1] < 1e-6
+    assert norm.selu_stats(2.0)["var"][-1] > 1e15
+    theory = norm.selu_stats(2.0)["theory_var"]
+    assert theory.shape == (norm.SELU_STATS_DEPTH,) and np.all(np.diff(theory) > 0)

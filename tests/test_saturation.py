@@ -95,7 +95,7 @@ def test_sigmoid_bound_and_measured_gradients():
 
 def test_large_weights_make_the_sigmoid_gradient_explode():
     """Does the same sigmoid net vanish with Xavier weights and explode with weight std 4?"""
-    from course_utils.nets import layer_gradient_norms
+    from course_utils.deep_networks import layer_gradient_norms
 
     xavier = layer_gradient_norms("sigmoid", depth=15, width=64, init="xavier", n=64)["weight"]
     large = layer_gradient_norms("sigmoid", depth=15, width=64, init="normal", init_scale=4.0, n=64)["weight"]

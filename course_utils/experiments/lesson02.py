@@ -208,7 +208,7 @@ def sigmoid_factor_bound(depth: int) -> np.ndarray:
 
 @lru_cache(maxsize=128)
 def _gradient_norms(name: str, depth: int, width: int, n_samples: int, seed: int) -> np.ndarray:
-    from course_utils.nets import layer_gradient_norms
+    from course_utils.deep_networks import layer_gradient_norms
 
     init = "he" if "relu" in name else "xavier"
     norms = layer_gradient_norms(name, depth=depth, width=width, init=init, n=n_samples, seed=seed)

@@ -11,11 +11,13 @@ implementation:
 * :func:`iterate_selu_map` -- its trajectory over several layers;
 * :func:`selu_map_jacobian` -- its Jacobian (does the fixed point attract?);
 * :func:`solve_selu_constants` -- the constants, recovered with mpmath from the fixed-point
-  equations.
+  equations;
+* :func:`selu_stats` -- a deep SELU network's measured per-layer mean and variance beside
+  the moment map's prediction, for lesson 4's slider (:mod:`course_utils.widgets.lesson04`).
 
 The *measurement* these formulas are set beside -- push data through a deep random network
 and record each layer's mean and variance -- is a short loop that lesson 4 writes out in the
-notebook; the lesson-4 slider measures with :func:`course_utils.nets.deep_forward_stats`.
+notebook; :func:`selu_stats` measures with :func:`course_utils.deep_networks.deep_forward_stats`.
 
 All formulas come from integrating against the normal density (the lesson derives them in
 SymPy); ``exp(a) * erfc(b)`` products are evaluated through ``scipy.special.erfcx`` so that
@@ -24,6 +26,7 @@ they neither overflow nor lose precision far in the tails.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -34,11 +37,15 @@ from course_utils.activations import SELU_ALPHA, SELU_SCALE
 from course_utils.nets import single_threaded_blas
 
 __all__ = [
+    "SELU_STATS_DEPTH",
+    "SELU_STATS_SAMPLES",
+    "SELU_STATS_WIDTH",
     "iterate_selu_map",
     "normal_selu_moments",
     "selu_fixed_point_equations",
     "selu_map",
     "selu_map_jacobian",
+    "selu_stats",
     "single_threaded_blas",
     "solve_selu_constants",
 ]
@@ -341,3 +348,58 @@ def solve_selu_constants(dps: int = 30) -> tuple[float, float]:
         )
         return float(root[0]), float(root[1])
 
+
+# ----------------------------------------------------------------------------- measured beside predicted
+SELU_STATS_DEPTH = 64
+"""Layers of the network :func:`selu_stats` measures."""
+SELU_STATS_WIDTH = 128
+"""Units per layer of that network (the lesson's own experiment uses 256)."""
+SELU_STATS_SAMPLES = 128
+"""Input samples (standard normal) per measurement."""
+
+
+@lru_cache(maxsize=64)
+def selu_stats(init_std: float, seed: int = 0) -> dict[str, np.ndarray]:
+    """Measured and predicted per-layer statistics of a deep SELU network (lesson 4's slider).
+
+    Each init std is computed on first use (a 64-layer run, tens of milliseconds) and cached,
+    so revisiting a slider position only redraws.
+
+    Parameters
+    ----------
+    init_std : float
+        Weight standard deviation times ``sqrt(n_in)`` (1 = LeCun normal).
+    seed : int
+        Seed of the input and of the weights (shared by all init stds: only the scale of the
+        same weight draws changes along the slider).
+
+    Returns
+    -------
+    dict
+        ``"mean"``, ``"var"`` (measured) and ``"theory_mean"``, ``"theory_var"`` (the pooled
+        moment map of random weights with ``tau = init_std**2``), ndarrays of shape
+        ``(SELU_STATS_DEPTH,)``, layer 1 first; theory entries are nan where the predicted variance
+        overflowed or vanished.
+
+    Examples
+    --------
+    >>> st = selu_stats(1.0)
+    >>> bool(abs(st["var"][-1] - 1) < 0.3 and abs(st["theory_var"][-1] - 1) < 1e-9)
+    True
+    """
+    from course_utils.deep_networks import deep_forward_stats
+
+    x = np.random.default_rng(seed).standard_normal((SELU_STATS_SAMPLES, SELU_STATS_WIDTH))
+    with single_threaded_blas():
+        st = deep_forward_stats(
+            "selu",
+            depth=SELU_STATS_DEPTH,
+            width=SELU_STATS_WIDTH,
+            init="lecun",
+            n=SELU_STATS_SAMPLES,
+            seed=seed,
+            x=x,
+            init_scale=init_std,
+        )
+    theory = iterate_selu_map(0.0, 1.0, SELU_STATS_DEPTH, tau=init_std**2, random_weights=True)[1:]
+    return {"mean": st["mean"], "var": st["var"], "theory_mean": theory[:, 0], "theory_var": theory[:, 1]}

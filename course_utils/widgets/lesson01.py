@@ -1,216 +1,44 @@
-"""Lesson 1 (why nonlinearity): the sliders ``relu_sum`` and ``xor_boundary`` and their maths.
+"""Lesson 1 (why nonlinearity): the sliders ``relu_sum`` and ``xor_boundary``, and the XOR figure.
 
-``relu_sum``: a sum of ``n`` shifted ReLUs ``b + sum_k w_k relu(x - c_k)`` with evenly
-spaced kinks ``c_k``, its output weights fitted by least squares to a target curve. Every
-fit (4 targets x 40 unit counts) is computed when the widget is built, so a step only
-redraws.
+``relu_sum``: a target curve beside its least-squares fit by ``n`` shifted ReLUs and the max
+error against ``n``. Every fit (4 targets x 40 unit counts) is computed when the widget is
+built, so a step only redraws.
 
 ``xor_boundary``: the decision regions of a 2-16-1 network trained on XOR with an identity,
 tanh or ReLU hidden layer, after a chosen number of epochs. The three training runs and the
 network's output on a grid after every 10th epoch are precomputed when the widget is built
 (well under a second).
 
-The lesson notebook uses the same helpers (:func:`fit_relu_sum`, :func:`train_xor`,
-:func:`plot_decision_regions`), so the slider and the text show the same numbers.
+The maths (:func:`~course_utils.experiments.lesson01.fit_relu_sum`,
+:func:`~course_utils.experiments.lesson01.train_xor`) lives in
+:mod:`course_utils.experiments.lesson01`; this module draws. The lesson notebook imports
+``XOR_SETTINGS`` and ``fit_relu_sum`` from here with :func:`plot_decision_regions`, so they
+are re-exported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from course_utils.experiments.lesson01 import (
+    RELU_SUM_TARGETS,
+    X_RANGE,
+    XOR_SETTINGS,
+    ReluFit,
+    fit_relu_sum,
+    train_xor,
+    xor_grid,
+)
 from course_utils.widgets import register
 from course_utils.widgets.base import SliderWidget
 
-__all__ = [
-    "RELU_SUM_TARGETS",
-    "XOR_SETTINGS",
-    "ReluFit",
-    "ReluSum",
-    "XorBoundary",
-    "evenly_spaced_kinks",
-    "fit_relu_sum",
-    "plot_decision_regions",
-    "relu_features",
-    "train_xor",
-]
+__all__ = ["XOR_SETTINGS", "ReluSum", "XorBoundary", "fit_relu_sum", "plot_decision_regions"]
 
-X_RANGE: tuple[float, float] = (-3.0, 3.0)
-"""The interval on which ``relu_sum`` approximates its targets."""
-X_GRID: np.ndarray = np.linspace(*X_RANGE, 601)
-"""The points at which the fit is made and its error measured, shape (601,)."""
 MAX_UNITS = 40
 """Largest number of ReLU units on the ``relu_sum`` slider."""
-
-RELU_SUM_TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "sin(2x) + 0.3x": lambda x: np.sin(2.0 * x) + 0.3 * x,
-    "sin(x)": np.sin,
-    "bump 2exp(-x²) - 0.5": lambda x: 2.0 * np.exp(-(x**2)) - 0.5,
-    "|x| - 1 (a kink)": lambda x: np.abs(x) - 1.0,
-}
-"""Target curves of the ``relu_sum`` slider, name -> vectorised function."""
-
-XOR_SETTINGS: dict[str, Any] = {
-    "n": 200,
-    "noise": 0.2,
-    "hidden": 16,
-    "epochs": 300,
-    "lr": 0.5,
-    "seed": 0,
-}
-"""Data set and training settings shared by the lesson and the ``xor_boundary`` slider."""
-
-
-# --------------------------------------------------------------------------- sums of ReLUs
-
-
-def evenly_spaced_kinks(n_units: int, lo: float = X_RANGE[0], hi: float = X_RANGE[1]) -> np.ndarray:
-    """Kink positions ``c_k = lo + k (hi - lo) / n`` for ``k = 0, ..., n - 1``.
-
-    The first kink sits at the left end, so its unit is a straight line on ``[lo, hi]``
-    (one unit plus the bias fits a line); each further unit adds one bend.
-
-    Parameters
-    ----------
-    n_units : int
-        Number of units, at least 1.
-    lo, hi : float
-        The interval.
-
-    Returns
-    -------
-    ndarray, shape (n_units,)
-
-    Examples
-    --------
-    >>> evenly_spaced_kinks(3)
-    array([-3., -1.,  1.])
-    """
-    if isinstance(n_units, bool) or not isinstance(n_units, (int, np.integer)) or n_units < 1:
-        raise ValueError(f"n_units: expected an integer >= 1, got {n_units!r}")
-    if not hi > lo:
-        raise ValueError(f"hi: expected hi > lo, got lo={lo!r}, hi={hi!r}")
-    return lo + (hi - lo) * np.arange(n_units) / n_units
-
-
-def relu_features(x: Any, kinks: Any) -> np.ndarray:
-    """The hidden layer of a one-input ReLU net with unit weights: ``relu(x - c_k)``.
-
-    Parameters
-    ----------
-    x : array_like, shape (n_points,)
-        Inputs.
-    kinks : array_like, shape (n_units,)
-        Where each unit bends (its bias is ``-c_k``).
-
-    Returns
-    -------
-    ndarray, shape (n_points, n_units)
-
-    Examples
-    --------
-    >>> relu_features([0.0, 2.0], [1.0])
-    array([[0.],
-           [1.]])
-    """
-    from course_utils.activations import relu
-
-    x = np.asarray(x, dtype=float).reshape(-1, 1)
-    kinks = np.asarray(kinks, dtype=float).reshape(1, -1)
-    return np.asarray(relu(x - kinks), dtype=float)
-
-
-@dataclass(frozen=True)
-class ReluFit:
-    """A least-squares fit ``b + sum_k w_k relu(x - c_k)`` of a target on a grid.
-
-    Attributes
-    ----------
-    kinks : ndarray, shape (n_units,)
-    weights : ndarray, shape (n_units,)
-        Output weights ``w_k``.
-    bias : float
-        Output bias ``b``.
-    x : ndarray, shape (n_points,)
-    target : ndarray, shape (n_points,)
-    approximation : ndarray, shape (n_points,)
-    max_error : float
-        ``max |approximation - target|`` over the grid.
-    """
-
-    kinks: np.ndarray
-    weights: np.ndarray
-    bias: float
-    x: np.ndarray
-    target: np.ndarray
-    approximation: np.ndarray
-    max_error: float
-
-    def __call__(self, x: Any) -> np.ndarray:
-        """Evaluate the fitted sum of ReLUs at ``x``."""
-        return relu_features(x, self.kinks) @ self.weights + self.bias
-
-
-def fit_relu_sum(
-    target: Callable[[np.ndarray], np.ndarray] | str,
-    n_units: int,
-    x: Any = None,
-) -> ReluFit:
-    """Fit the output weights of ``n_units`` shifted ReLUs to ``target`` by least squares.
-
-    Parameters
-    ----------
-    target : callable or str
-        A vectorised function, or a name in :data:`RELU_SUM_TARGETS`.
-    n_units : int
-        Number of hidden units (kinks evenly spaced, see :func:`evenly_spaced_kinks`).
-    x : array_like, shape (n_points,), optional
-        Where to fit (default :data:`X_GRID`, 601 points on [-3, 3]).
-
-    Returns
-    -------
-    ReluFit
-
-    Notes
-    -----
-    With the kinks fixed the model is linear in ``(w, b)``, so the best weights solve a
-    linear least-squares problem (here through its normal equations): no gradient descent
-    needed. The
-    result is a continuous piecewise-linear curve with a bend at each kink.
-
-    Examples
-    --------
-    >>> fit = fit_relu_sum(lambda x: 2 * x + 1, 1)  # one unit + bias fit a line exactly
-    >>> bool(fit.max_error < 1e-12)
-    True
-    >>> round(fit_relu_sum("sin(x)", 20).max_error, 4)
-    0.0075
-    """
-    if isinstance(target, str):
-        if target not in RELU_SUM_TARGETS:
-            raise ValueError(f"target: expected one of {list(RELU_SUM_TARGETS)}, got {target!r}")
-        target = RELU_SUM_TARGETS[target]
-    x = X_GRID if x is None else np.asarray(x, dtype=float).ravel()
-    y = np.asarray(target(x), dtype=float)
-    kinks = evenly_spaced_kinks(n_units, float(x.min()), float(x.max()))
-    features = np.hstack([relu_features(x, kinks), np.ones((x.size, 1))])
-    # Normal equations: the features are well conditioned (cond < 1e4 for 40 units, so
-    # cond**2 < 1e8 loses at most 8 of 16 digits), and a 41 x 41 solve is far cheaper than
-    # an SVD-based lstsq, which matters when the widget precomputes 160 fits.
-    coef = np.linalg.solve(features.T @ features, features.T @ y)
-    approximation = features @ coef
-    return ReluFit(
-        kinks=kinks,
-        weights=coef[:-1],
-        bias=float(coef[-1]),
-        x=x,
-        target=y,
-        approximation=approximation,
-        max_error=float(np.max(np.abs(approximation - y))),
-    )
 
 
 @register("relu_sum")
@@ -305,77 +133,7 @@ class ReluSum(SliderWidget):
         ax_f.title.set_text(f"{result['n']} ReLUs (solid) vs target (dashed)")
         ax_e.title.set_text(f"max |error| = {fit.max_error:.4f}")
 
-
 # --------------------------------------------------------------------------- XOR
-
-
-def train_xor(
-    activation: str,
-    *,
-    epochs: int | None = None,
-    snapshot_every: int = 0,
-    grid: np.ndarray | None = None,
-    **overrides: Any,
-) -> tuple[Any, Any, list[np.ndarray]]:
-    """Train the lesson's 2-hidden-1 network on XOR with one hidden activation.
-
-    Parameters
-    ----------
-    activation : str
-        Registry name of the hidden activation (``"identity"``, ``"tanh"``, ``"relu"``...).
-    epochs : int, optional
-        Default ``XOR_SETTINGS["epochs"]``.
-    snapshot_every : int
-        When positive (and ``grid`` is given), record the network's output on ``grid``
-        before training and after every ``snapshot_every`` epochs.
-    grid : ndarray, shape (n_points, 2), optional
-        Points at which to record the output.
-    **overrides
-        Replace entries of :data:`XOR_SETTINGS` (``n``, ``noise``, ``hidden``, ``lr``, ``seed``).
-
-    Returns
-    -------
-    net : course_utils.nets.MLP
-        The trained network (sigmoid output, binary cross-entropy, full-batch SGD).
-    history : course_utils.nets.History
-        Loss and accuracy per epoch.
-    snapshots : list of ndarray, shape (n_points,) each
-        P(class 1) on ``grid`` (empty without ``snapshot_every``/``grid``).
-
-    Examples
-    --------
-    >>> net, history, _ = train_xor("tanh")
-    >>> history.accuracy[-1]
-    1.0
-    """
-    from course_utils.datasets import make_xor
-    from course_utils.nets import MLP
-
-    unknown = set(overrides) - set(XOR_SETTINGS)
-    if unknown:
-        raise ValueError(f"overrides: unknown settings {sorted(unknown)}; known: {sorted(XOR_SETTINGS)}")
-    settings = {**XOR_SETTINGS, **overrides}
-    if epochs is None:
-        epochs = settings["epochs"]
-    X, y = make_xor(n=settings["n"], noise=settings["noise"], seed=settings["seed"])
-    net = MLP([2, settings["hidden"], 1], activation=activation, output="sigmoid", seed=settings["seed"])
-    snapshots: list[np.ndarray] = []
-    callback = None
-    if snapshot_every > 0 and grid is not None:
-        snapshots.append(net.predict_proba(grid).ravel())
-
-        def callback(epoch: int, model: Any) -> None:
-            if epoch % snapshot_every == 0:
-                snapshots.append(model.predict_proba(grid).ravel())
-
-    history = net.fit(X, y, epochs=epochs, lr=settings["lr"], loss="bce", callback=callback)
-    return net, history, snapshots
-
-
-def _xor_grid(resolution: int = 80, limit: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
-    axis = np.linspace(-limit, limit, resolution)
-    gx, gy = np.meshgrid(axis, axis)
-    return axis, np.column_stack([gx.ravel(), gy.ravel()])
 
 
 def _region_cmap() -> Any:
@@ -426,7 +184,7 @@ def plot_decision_regions(
     use_style()
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 4.0))
-    axis, grid = _xor_grid(resolution, limit)
+    axis, grid = xor_grid(resolution, limit)
     p = np.asarray(predict_proba(grid), dtype=float).reshape(resolution, resolution)
     ax.imshow(p, origin="lower", extent=(-limit, limit, -limit, limit), cmap=_region_cmap(), vmin=0, vmax=1)
     if p.min() < 0.5 < p.max():
@@ -475,7 +233,7 @@ class XorBoundary(SliderWidget):
         from course_utils.datasets import make_xor
 
         self.X, self.y = make_xor(n=XOR_SETTINGS["n"], noise=XOR_SETTINGS["noise"], seed=XOR_SETTINGS["seed"])
-        self.axis, grid = _xor_grid(self.resolution)
+        self.axis, grid = xor_grid(self.resolution)
         self.snapshots: dict[str, list[np.ndarray]] = {}
         self.histories: dict[str, Any] = {}
         for activation in self.options["activation"]:

@@ -3,81 +3,26 @@
 The slider ``selu_init_depth`` sets the initial weights' standard deviation (as a multiple
 of LeCun's ``1 / sqrt(n_in)``) and the number of layers shown, and draws the measured mean
 and variance of every layer's activations beside the prediction of the moment map for random
-weights (:func:`course_utils.experiments.lesson04.iterate_selu_map` with ``tau = init_std**2`` and
-``random_weights=True``).
+weights, both from :func:`course_utils.experiments.lesson04.selu_stats`.
 
 Every init-std position is measured when the first widget is built (16 runs of a 64-layer
-network, cached by :func:`selu_stats` for the session), so a slider step only redraws.
+network, cached by ``selu_stats`` for the session), so a slider step only redraws.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from course_utils.experiments.lesson04 import SELU_STATS_DEPTH, SELU_STATS_WIDTH, selu_stats
 from course_utils.widgets import register
 from course_utils.widgets.base import SliderWidget
 
-__all__ = ["SeluInitDepth", "selu_stats"]
+__all__ = ["SeluInitDepth"]
 
 INIT_STDS: tuple[float, ...] = tuple(np.round(np.arange(0.5, 2.0001, 0.1), 2).tolist())
 """The slider's init-std positions (multiples of LeCun's standard deviation)."""
-MAX_DEPTH = 64
-"""Layers measured (the depth slider shows the first ``depth`` of them)."""
-WIDTH = 128
-"""Units per layer of the slider's network (the lesson's own experiment uses 256)."""
-N_SAMPLES = 128
-"""Input samples (standard normal) per measurement."""
-
-
-@lru_cache(maxsize=64)
-def selu_stats(init_std: float, seed: int = 0) -> dict[str, np.ndarray]:
-    """Measured and predicted per-layer statistics of the slider's SELU network.
-
-    Each init std is computed on first use (a 64-layer run, tens of milliseconds) and cached,
-    so revisiting a slider position only redraws.
-
-    Parameters
-    ----------
-    init_std : float
-        Weight standard deviation times ``sqrt(n_in)`` (1 = LeCun normal).
-    seed : int
-        Seed of the input and of the weights (shared by all init stds: only the scale of the
-        same weight draws changes along the slider).
-
-    Returns
-    -------
-    dict
-        ``"mean"``, ``"var"`` (measured) and ``"theory_mean"``, ``"theory_var"`` (the pooled
-        moment map of random weights with ``tau = init_std**2``), ndarrays of shape
-        ``(MAX_DEPTH,)``, layer 1 first; theory entries are nan where the predicted variance
-        overflowed or vanished.
-
-    Examples
-    --------
-    >>> st = selu_stats(1.0)
-    >>> bool(abs(st["var"][-1] - 1) < 0.3 and abs(st["theory_var"][-1] - 1) < 1e-9)
-    True
-    """
-    from course_utils import nets
-    from course_utils.experiments.lesson04 import iterate_selu_map, single_threaded_blas
-
-    x = np.random.default_rng(seed).standard_normal((N_SAMPLES, WIDTH))
-    with single_threaded_blas():
-        st = nets.deep_forward_stats(
-            "selu",
-            depth=MAX_DEPTH,
-            width=WIDTH,
-            init="lecun",
-            n=N_SAMPLES,
-            seed=seed,
-            x=x,
-            init_scale=init_std,
-        )
-    theory = iterate_selu_map(0.0, 1.0, MAX_DEPTH, tau=init_std**2, random_weights=True)[1:]
-    return {"mean": st["mean"], "var": st["var"], "theory_mean": theory[:, 0], "theory_var": theory[:, 1]}
 
 
 @register("selu_init_depth")
@@ -97,11 +42,11 @@ class SeluInitDepth(SliderWidget):
     (10,)
     """
 
-    ranges = {"init_std": (0.5, 2.0, 0.1), "depth": (1.0, float(MAX_DEPTH), 1.0)}
-    defaults = {"init_std": 1.0, "depth": float(MAX_DEPTH)}
+    ranges = {"init_std": (0.5, 2.0, 0.1), "depth": (1.0, float(SELU_STATS_DEPTH), 1.0)}
+    defaults = {"init_std": 1.0, "depth": float(SELU_STATS_DEPTH)}
     title = (
-        "SELU network, width 128, weight std = init_std / sqrt(n_in): measured (blue) and the "
-        "moment map's prediction (dashed)"
+        f"SELU network, width {SELU_STATS_WIDTH}, weight std = init_std / sqrt(n_in): measured (blue) "
+        "and the moment map's prediction (dashed)"
     )
     figsize = (8.0, 3.2)
 
@@ -124,7 +69,7 @@ class SeluInitDepth(SliderWidget):
     def draw(self, result: dict[str, Any], fig: Any) -> None:
         """Two panels: mean and log10 variance by layer, measured (solid) and predicted (dashed).
 
-        The x-axes show all :data:`MAX_DEPTH` layers and the y-axes fit all of them at this
+        The x-axes show all :data:`SELU_STATS_DEPTH` layers and the y-axes fit all of them at this
         init std, so the depth slider only moves the curves; a new init std rescales.
         """
         if not fig.axes:
@@ -143,7 +88,7 @@ class SeluInitDepth(SliderWidget):
             for ax in (ax_m, ax_v):
                 few_ticks(ax, nx=4, ny=3)
                 freeze_layout(ax, ylabel_x=-0.17)
-                ax.set_xlim(0.5, MAX_DEPTH + 0.5)
+                ax.set_xlim(0.5, SELU_STATS_DEPTH + 0.5)
                 ax.title.set_fontsize(11)
             self._axes = (ax_m, ax_v)
             self.animate(self._m, self._mt, self._v, self._vt, ax_m.title, ax_v.title)
