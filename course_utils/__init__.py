@@ -17,16 +17,12 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "activations",
-    "capstone",
     "course",
     "datasets",
-    "dead_units",
+    "experiments",
     "grading",
     "nets",
-    "normalisation",
-    "notebooks",
     "plotting",
-    "saturation",
     "symbolic",
     "widgets",
 )

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from course_utils.experiments.lesson06 import VOCAB_LOGITS
+
 from .answer_types import as_array, require_function
 from .compare import (
     STABLE_ATOL,
@@ -395,8 +397,9 @@ def check_softmax_temperature(answer: Any) -> tuple[str, str]:
 
 
 # ----------------------------------------------------------------------------- entropy_at_temperature
-ENTROPY_LOGITS: tuple[float, ...] = (3.0, 2.5, 1.0, 0.5, -1.0)
-"""The vocabulary logits of lesson 6 (``course_utils.widgets.lesson06.VOCAB_LOGITS``)."""
+ENTROPY_LOGITS = VOCAB_LOGITS
+"""The logits whose entropy the exercise asks for: lesson 6's vocabulary
+(:data:`course_utils.experiments.lesson06.VOCAB_LOGITS`)."""
 
 
 def entropy_at(temperature: float) -> float:
