@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import tempfile
 import time
@@ -119,6 +120,7 @@ def _run_sphinx(
 ) -> list[str]:
     """Build one edition with Sphinx; return its warnings."""
     from sphinx.application import Sphinx
+    from sphinx.util.console import strip_escape_sequences
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     outdir = out if language == "en" else out / language
@@ -146,7 +148,11 @@ def _run_sphinx(
             parallel=jobs,
         )
         app.build()
-    return [line for line in warnings.getvalue().splitlines() if line.strip()]
+    # the warnings name the staged copies: name the course's files instead
+    staged = f"{staging / language}{os.sep}"
+    prefix = "" if language == "en" else f"{language}/"
+    text = strip_escape_sequences(warnings.getvalue()).replace(staged, prefix)
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def _download_originals(pages: Sequence[Page], out: Path, root: Path) -> None:
@@ -229,7 +235,7 @@ def build_site(
         languages = sorted({page.language for page in pages}, key=list(LANGUAGE_NAMES).index)
         for language in languages:
             title = stage_index(language, pages, staging, root)
-            warnings += [f"[{language}] {w}" for w in _run_sphinx(language, title, pages, staging, out, jobs)]
+            warnings += _run_sphinx(language, title, pages, staging, out, jobs)
     copy_assets(out, ["mathjax"])
     _download_originals(pages, out, root)
     return SiteReport(

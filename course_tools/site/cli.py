@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a folder mirroring the repository with already-executed notebooks (not executed again)",
     )
+    parser.add_argument(
+        "--no-execute",
+        action="store_true",
+        help="publish the notebooks as stored, without outputs (quick; the same as --executed <course root>)",
+    )
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     return parser
 
@@ -68,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         report = build_site(
             args.out,
-            executed_dir=args.executed,
+            executed_dir=args.root if args.no_execute else args.executed,
             lang=args.lang,
             jobs=args.jobs,
             timeout=args.timeout,

@@ -19,7 +19,7 @@ import posixpath
 import re
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,7 +195,14 @@ def _edition_of(path: str) -> tuple[str, str]:
     return "en", path
 
 
-def web_links(markdown: str, source: str, document: str) -> str:
+def web_links(
+    markdown: str,
+    source: str,
+    document: str,
+    *,
+    as_html: bool = False,
+    editions: Collection[str] | None = None,
+) -> str:
     """Rewrite the relative Markdown links of ``source`` for the page ``document`` of the site.
 
     Parameters
@@ -206,6 +213,11 @@ def web_links(markdown: str, source: str, document: str) -> str:
         The file the text comes from, relative to the course root (``"zh/notebooks/01-x.ipynb"``).
     document : str
         The Sphinx source the text goes into, relative to the course root (``"zh/index.md"``).
+    as_html : bool
+        Write every rewritten link as an HTML link to its page (for Markdown a cell *displays*:
+        MyST-NB does not resolve links to documents inside outputs).
+    editions : collection of str, optional
+        The editions the site publishes (default: all): a link into another one keeps its text only.
 
     Returns
     -------
@@ -222,6 +234,10 @@ def web_links(markdown: str, source: str, document: str) -> str:
     '[x](exercises/01-x.ipynb)'
     >>> web_links("[English](../README.md)", "zh/README.md", "zh/index.md")
     '<a href="../index.html">English</a>'
+    >>> web_links("[English](../README.md)", "zh/README.md", "zh/index.md", editions=["zh"])
+    'English'
+    >>> web_links("[02](02-x.ipynb)", "notebooks/01-x.ipynb", "notebooks/01-x.ipynb", as_html=True)
+    '<a href="02-x.html">02</a>'
     """
     here = posixpath.dirname(source)
     there = posixpath.dirname(document)
@@ -236,8 +252,11 @@ def web_links(markdown: str, source: str, document: str) -> str:
         if resolved.endswith("README.md"):
             resolved = resolved[: -len("README.md")] + "index.md"
         relative = posixpath.relpath(resolved, there or ".") + hash_ + fragment
-        if _edition_of(resolved)[0] == language:
+        edition = _edition_of(resolved)[0]
+        if edition == language and not as_html:
             return f"[{text}]({relative})"
+        if editions is not None and edition not in editions:
+            return text
         page = re.sub(r"\.(ipynb|md)$", ".html", posixpath.relpath(resolved, there or "."))
         return f'<a href="{page}{hash_}{fragment}">{text}</a>'
 
@@ -268,6 +287,10 @@ def _stage_one(page: Page, root: Path, staging: Path, executed_dir: Path | None,
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = web_links(cell.source, page.source, page.source)
+        for output in cell.get("outputs", []):
+            if "text/markdown" in output.get("data", {}):
+                markdown = output.data["text/markdown"]
+                output.data["text/markdown"] = web_links(markdown, page.source, page.source, as_html=True)
     destination = staging / page.language / page.docname
     destination.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, destination.with_suffix(".ipynb"))
@@ -372,6 +395,7 @@ def index_markdown(language: str, pages: Sequence[Page], root: Path = ROOT) -> s
     title, intro, setup = _readme_parts(root / readme)
     words = NAV_WORDS[language] | SITE_WORDS[language]
     published = {page.source for page in pages}
+    published_editions = {page.language for page in pages}
     rows = []
     for lesson in LESSONS:
         lesson_nb = f"{prefix}notebooks/{lesson.filename}"
@@ -394,8 +418,8 @@ def index_markdown(language: str, pages: Sequence[Page], root: Path = ROOT) -> s
     )
     return template.render(
         title=title,
-        intro=web_links(intro, readme, f"{prefix}index.md"),
-        setup=web_links(setup, readme, f"{prefix}index.md"),
+        intro=web_links(intro, readme, f"{prefix}index.md", editions=published_editions),
+        setup=web_links(setup, readme, f"{prefix}index.md", editions=published_editions),
         rows=rows,
         words=words,
         total=sum(lesson.minutes for lesson in LESSONS),
