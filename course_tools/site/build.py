@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from course_tools.site.assets import MATHJAX_CONFIG, copy_assets
@@ -65,6 +65,9 @@ class SiteReport:
         ``(page, url)`` for every script, style sheet or image a page would fetch from the web.
     seconds : float
         Wall time of the whole build.
+    phases : dict of str to float
+        Wall time of each step: ``"notebooks"`` (execution), ``"sphinx"``, ``"checks"``
+        (assets copied, links checked).
     """
 
     out: Path
@@ -74,6 +77,7 @@ class SiteReport:
     broken: list[tuple[str, str]]
     remote: list[tuple[str, str]]
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
@@ -99,6 +103,8 @@ class SiteReport:
             f"{len(self.pages)} notebook pages ({executed} executed here) and {editions} contents "
             f"pages in {self.out} — {self.seconds:.1f} s"
         )
+        if self.phases:
+            head += " (" + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()) + ")"
         return "\n".join([head, *(f"  {problem}" for problem in self.problems)])
 
 
@@ -232,18 +238,15 @@ def build_site(
             timeout=timeout,
             progress=progress,
         )
+        phases = {"notebooks": time.perf_counter() - start}
         languages = sorted({page.language for page in pages}, key=list(LANGUAGE_NAMES).index)
         for language in languages:
             title = stage_index(language, pages, staging, root)
             warnings += _run_sphinx(language, title, pages, staging, out, jobs)
+        phases["sphinx"] = time.perf_counter() - start - phases["notebooks"]
     copy_assets(out, ["mathjax"])
     _download_originals(pages, out, root)
-    return SiteReport(
-        out=out,
-        pages=pages,
-        missing=missing,
-        warnings=warnings,
-        broken=broken_links(out),
-        remote=remote_resources(out),
-        seconds=time.perf_counter() - start,
-    )
+    broken, remote = broken_links(out), remote_resources(out)
+    seconds = time.perf_counter() - start
+    phases["checks"] = seconds - phases["notebooks"] - phases["sphinx"]
+    return SiteReport(out, pages, missing, warnings, broken, remote, seconds, phases)

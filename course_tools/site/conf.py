@@ -57,6 +57,13 @@ html_last_updated_fmt = None
 html_context = {"course_editions": []}
 
 
+def _title_in_the_sidebar(app, config):
+    """Show the edition's title (``project``, set per edition) at the top of the sidebar."""
+    config.html_theme_options = {**config.html_theme_options, "logo": {"text": config.project}}
+
+
 def setup(app):
-    """Load MathJax on every page (the contents page quotes lesson text with maths too)."""
+    """Load MathJax on every page (the contents page quotes lesson text with maths too), and
+    title the sidebar with the edition's title."""
     app.set_html_assets_policy("always")
+    app.connect("config-inited", _title_in_the_sidebar)
