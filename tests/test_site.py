@@ -13,6 +13,7 @@ The site (both editions) is built once per module (``site`` fixture) from execut
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -195,13 +196,22 @@ def test_mathjax_is_served_from_the_site(site: SiteReport) -> None:
     assert (site.out / "_static" / "mathjax" / "fonts" / "HTML-CSS" / "STIX-Web").is_dir()
 
 
-def test_each_edition_has_a_search_page_and_index(site: SiteReport) -> None:
-    """Does each edition have its search page and a search index holding its lesson titles?"""
+def test_each_edition_has_a_working_search(site: SiteReport) -> None:
+    """Does each edition have its search page, a search index holding its lesson titles (and, in
+    Chinese, its Chinese words), and a stemmer its search script defines?"""
     for language, prefix in PREFIXES.items():
         assert (site.out / prefix / "search.html").is_file()
-        index = (site.out / prefix / "searchindex.js").read_text(encoding="utf-8")
-        title = LESSONS[2].title_in(language)
-        assert title.encode("ascii", "backslashreplace").decode() in index or title in index, language
+        script = (site.out / prefix / "searchindex.js").read_text(encoding="utf-8")
+        index = json.loads(script[script.index("(") + 1 : script.rindex(")")])  # Search.setIndex({...})
+        assert any(LESSONS[2].title_in(language) in title for title in index["titles"]), language
+        assert "saturation" in index["terms"] or "satur" in index["terms"], language
+        if language == "zh":
+            assert "温度" in index["terms"], "no Chinese word in the Chinese search index"
+        script = (site.out / prefix / "_static" / "language_data.js").read_text(encoding="utf-8")
+        stemmer = re.search(r"window\.Stemmer = (\w+);", script) or re.search(r"var Stemmer = ", script)
+        assert stemmer, language
+        if stemmer.groups():
+            assert re.search(rf"\b(var|class|function) {stemmer.group(1)}\b", script), stemmer.group(0)
         search_links = [url for tag, url, _ in links_of(site.out / prefix / "index.html") if "search" in url]
         assert search_links, f"{prefix}index.html does not reach the search page"
 

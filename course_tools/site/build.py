@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,8 +140,11 @@ def _run_sphinx(
         + f"mathjax/MathJax.js?config={MATHJAX_CONFIG}",
         "html_context": {"course_editions": _editions_context(language, pages)},
     }
-    warnings = io.StringIO()
-    with patch_docutils(CONF_DIR), docutils_namespace():
+    messages = io.StringIO()
+    with patch_docutils(CONF_DIR), docutils_namespace(), warnings.catch_warnings():
+        # the theme's and MyST's use of APIs a later Sphinx removes: not the course's concern
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
         app = Sphinx(
             srcdir=staging / language,
             confdir=CONF_DIR,
@@ -149,7 +153,7 @@ def _run_sphinx(
             buildername="html",
             confoverrides=overrides,
             status=io.StringIO(),
-            warning=warnings,
+            warning=messages,
             freshenv=True,
             parallel=jobs,
         )
@@ -157,7 +161,7 @@ def _run_sphinx(
     # the warnings name the staged copies: name the course's files instead
     staged = f"{staging / language}{os.sep}"
     prefix = "" if language == "en" else f"{language}/"
-    text = strip_escape_sequences(warnings.getvalue()).replace(staged, prefix)
+    text = strip_escape_sequences(messages.getvalue()).replace(staged, prefix)
     return [line for line in text.splitlines() if line.strip()]
 
 
@@ -226,7 +230,7 @@ def build_site(
     if (out / ".buildinfo").is_file():
         shutil.rmtree(out)  # an earlier site: pages of notebooks that no longer exist go with it
     out.mkdir(parents=True, exist_ok=True)
-    warnings: list[str] = []
+    sphinx_warnings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="course-site-") as temporary:
         staging = Path(temporary)
         stage_notebooks(
@@ -242,11 +246,11 @@ def build_site(
         languages = sorted({page.language for page in pages}, key=list(LANGUAGE_NAMES).index)
         for language in languages:
             title = stage_index(language, pages, staging, root)
-            warnings += _run_sphinx(language, title, pages, staging, out, jobs)
+            sphinx_warnings += _run_sphinx(language, title, pages, staging, out, jobs)
         phases["sphinx"] = time.perf_counter() - start - phases["notebooks"]
     copy_assets(out, ["mathjax"])
     _download_originals(pages, out, root)
     broken, remote = broken_links(out), remote_resources(out)
     seconds = time.perf_counter() - start
     phases["checks"] = seconds - phases["notebooks"] - phases["sphinx"]
-    return SiteReport(out, pages, missing, warnings, broken, remote, seconds, phases)
+    return SiteReport(out, pages, missing, sphinx_warnings, broken, remote, seconds, phases)

@@ -63,7 +63,10 @@ def _title_in_the_sidebar(app, config):
 
 
 def setup(app):
-    """Load MathJax on every page (the contents page quotes lesson text with maths too), and
-    title the sidebar with the edition's title."""
+    """Load MathJax on every page (the contents page quotes lesson text with maths too), title
+    the sidebar with the edition's title, and search the Chinese edition with a working index."""
+    from course_tools.site.search import CourseChinese
+
     app.set_html_assets_policy("always")
+    app.add_search_language(CourseChinese)
     app.connect("config-inited", _title_in_the_sidebar)
