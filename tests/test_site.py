@@ -90,7 +90,7 @@ def executed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 @pytest.fixture(scope="module")
 def site(executed: Path, tmp_path_factory: pytest.TempPathFactory) -> SiteReport:
-    return build_site(tmp_path_factory.mktemp("site"), executed_dir=executed, jobs=2, timeout=120)
+    return build_site(tmp_path_factory.mktemp("site") / "_site", executed_dir=executed, jobs=2, timeout=120)
 
 
 def test_a_page_for_every_lesson_and_exercise_in_both_languages(site: SiteReport) -> None:
@@ -131,6 +131,12 @@ def test_one_page_per_notebook_and_no_solution(site: SiteReport) -> None:
         assert (site.out / prefix / "index.html").is_file()
     assert sorted(page.target for page in site.pages) == sorted(expected_pages("") + expected_pages("zh/"))
     assert not [path for path in site.out.rglob("*") if "solution" in path.name.lower()]
+
+
+def test_the_build_writes_the_site_folder_only(site: SiteReport) -> None:
+    """Is the site folder the only thing the build leaves beside it (no tool's output folder)?"""
+    assert [path.name for path in site.out.parent.iterdir()] == ["_site"]
+    assert not list(site.out.glob("jupyter_execute")) and not list(site.out.glob("*/jupyter_execute"))
 
 
 def test_every_internal_link_resolves_and_sphinx_did_not_warn(site: SiteReport) -> None:

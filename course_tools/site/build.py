@@ -125,12 +125,16 @@ def _editions_context(language: str, pages: Sequence[Page]) -> list[dict[str, ob
 def _run_sphinx(
     language: str, title: str, pages: Sequence[Page], staging: Path, out: Path, jobs: int
 ) -> list[str]:
-    """Build one edition with Sphinx; return its warnings."""
+    """Build one edition with Sphinx in the staging folder, copy it into the site; return its warnings.
+
+    (MyST-NB writes its output folder beside Sphinx's output folder: building in the staging
+    folder keeps that out of the site and out of the folder holding the site.)
+    """
     from sphinx.application import Sphinx
     from sphinx.util.console import strip_escape_sequences
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    outdir = out if language == "en" else out / language
+    outdir = staging / "build" / language / "html"
     overrides = {
         "project": title,
         "html_title": title,
@@ -158,6 +162,7 @@ def _run_sphinx(
             parallel=jobs,
         )
         app.build()
+    shutil.copytree(outdir, out if language == "en" else out / language, dirs_exist_ok=True)
     # the warnings name the staged copies: name the course's files instead
     staged = f"{staging / language}{os.sep}"
     prefix = "" if language == "en" else f"{language}/"
