@@ -24,9 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", default="_site", help="site folder (default: _site)")
     parser.add_argument(
         "--lang",
-        choices=("all", *LANGUAGE_NAMES),
+        choices=("all", "both", *LANGUAGE_NAMES),
         default="all",
-        help="the editions to publish (default: all)",
+        help="the editions to publish (default: all; 'both' as for the release)",
     )
     parser.add_argument("-j", "--jobs", type=int, default=2, help="notebooks executed at once (default: 2)")
     parser.add_argument(
@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = build_site(
             args.out,
             executed_dir=args.root if args.no_execute else args.executed,
-            lang=args.lang,
+            lang="all" if args.lang == "both" else args.lang,
             jobs=args.jobs,
             timeout=args.timeout,
             root=args.root,
