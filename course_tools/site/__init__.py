@@ -17,6 +17,7 @@ folder, so it reads offline (a classroom with bad Wi-Fi, a laptop on a train).
 * :mod:`course_tools.site.build` — :func:`build_site` and its :class:`SiteReport`;
 * :mod:`course_tools.site.pages` — the pages, executed notebooks staged for Sphinx, contents pages;
 * :mod:`course_tools.site.links` — the checks of the built HTML (links, web resources);
+* :mod:`course_tools.site.search` — the Chinese edition's search index;
 * :mod:`course_tools.site.assets` — MathJax and reveal.js copied from installed packages
   (shared with :mod:`course_tools.slides`);
 * ``conf.py``, ``templates/``, ``static/`` — the Sphinx configuration.

@@ -273,14 +273,13 @@ def _stage_one(page: Page, root: Path, staging: Path, executed_dir: Path | None,
 
     start = time.perf_counter()
     given = executed_dir / page.source if executed_dir is not None else None
+    is_given = given is not None and given.is_file()
     try:
-        nb = nbformat.read(
-            given if given is not None and given.is_file() else root / page.source, as_version=4
-        )
+        nb = nbformat.read(given if is_given else root / page.source, as_version=4)
     except Exception as error:
         page.errors.append(f"unreadable notebook: {type(error).__name__}: {error}")
         return page
-    if given is None or not given.is_file():
+    if not is_given:
         page.executed = True
         page.errors += execute_notebook(nb, (root / page.source).parent, timeout=timeout, root=root)
     static_widgets(nb)
