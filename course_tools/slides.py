@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from course_tools.site import MATHJAX_HTML
+from course_tools.site.assets import MATHJAX_HTML
 from course_utils.course import LESSONS, ROOT, Lesson, lesson
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ def export_slides(
     import nbformat
     from nbconvert import SlidesExporter
 
-    from course_tools.site import copy_assets, mathjax_url, offline_template_loader
+    from course_tools.site.assets import copy_assets, mathjax_url, offline_template_loader
 
     record = which if isinstance(which, Lesson) else lesson(which)
     folder = "exercises" if exercises else "notebooks"
@@ -220,7 +220,7 @@ def export_slides(
     nb = nbformat.read(source, as_version=4)
     if execute:
         from course_tools.execution import execute_notebook
-        from course_tools.site import static_widgets
+        from course_tools.site.pages import static_widgets
 
         problems = execute_notebook(nb, source.parent, timeout=timeout, root=root)
         for problem in problems:

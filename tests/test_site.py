@@ -1,20 +1,21 @@
-"""Does the course site build, with a page per notebook and no broken link? Do slides export?
+"""Does the course site build (Sphinx + MyST-NB), with a page per notebook in both languages,
+no broken link and nothing fetched from the web? Do slides export?
 
-The site (both languages) is built once per module (``site`` fixture). Executing every lesson would take
-minutes on 2 cores, so the fixture executes a subset and converts the rest as stored:
+The site (both editions) is built once per module (``site`` fixture) from executed notebooks:
 
-* every exercise notebook (each runs in a few seconds, and its page must show every check
-  as "not attempted");
-* lesson 00, which is short and has a slider (the explorer), so the test sees figures
-  written as files and a widget cell turned into its static figure.
-
-The other lessons are converted without execution (``execute_only``); their execution is
-covered by the notebook tests (nbval), and the conversion and link rewriting are the same.
+* when the test session offers executed copies of the notebooks (the ``executed_notebooks``
+  fixture, a folder mirroring the repository), the build takes them and executes nothing;
+* otherwise it executes a subset and publishes the rest as stored: every exercise notebook
+  (each runs in seconds, and its page must show every check as "not attempted") and lesson
+  00, which is short and has a slider, so the pages show figures and a widget cell turned
+  into its static figure. The other lessons' execution is covered by the notebook tests.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from posixpath import dirname, join, normpath
@@ -22,29 +23,33 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from course_tools.site import SiteReport, build_site, main, rewrite_links
+from course_tools.site import SiteReport, build_site, main, page_sources
+from course_tools.site.pages import web_links
 from course_tools.slides import derive_slide_type, export_slides, with_slide_types
 from course_utils.course import LESSONS, ROOT
 from course_utils.grading import exercises_for_lesson
 
-EXECUTED = ["exercises/*", "notebooks/00-*", "zh/exercises/*"]
-EXECUTED_LESSON = "notebooks/00-start-here.html"
+EXECUTED_HERE = ("exercises/*.ipynb", "zh/exercises/*.ipynb", "notebooks/00-*.ipynb")
+"""Without executed copies from the session, the notebooks this module executes."""
+WIDGET_LESSON = "notebooks/00-start-here.html"
+PREFIXES = {"en": "", "zh": "zh/"}
 
 
 class _Links(HTMLParser):
-    """Every href/src of an HTML page (an independent parser, not the builder's regex)."""
+    """Every href/src of an HTML page with its tag and class (an independent parser)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.links: list[tuple[str, str]] = []
+        self.links: list[tuple[str, str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value is not None:
-                self.links.append((tag, value))
+        found = dict(attrs)
+        for name in ("href", "src"):
+            if found.get(name) is not None:
+                self.links.append((tag, found[name] or "", found.get("class") or ""))
 
 
-def links_of(path: Path) -> list[tuple[str, str]]:
+def links_of(path: Path) -> list[tuple[str, str, str]]:
     parser = _Links()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser.links
@@ -57,132 +62,285 @@ def internal(url: str) -> str | None:
     return unquote(parts.path)
 
 
+def resolve(page: str, url: str) -> str:
+    """The file of the site a link of ``page`` (relative to the site) names."""
+    return normpath(join(dirname(page), internal(url) or ""))
+
+
+def expected_pages(prefix: str) -> list[str]:
+    pages = [f"{prefix}notebooks/{lesson.slug}.html" for lesson in LESSONS]
+    return pages + [f"{prefix}exercises/{lesson.slug}.html" for lesson in LESSONS if lesson.has_exercises]
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> SiteReport:
-    out = tmp_path_factory.mktemp("site")
-    return build_site(out, execute_only=EXECUTED, jobs=2, timeout=120)
+def executed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of executed notebooks mirroring the repository: the session's, else one holding
+    the stored lessons other than :data:`EXECUTED_HERE` (which the build then executes)."""
+    try:
+        return Path(request.getfixturevalue("executed_notebooks"))
+    except pytest.FixtureLookupError:
+        pass
+    folder = tmp_path_factory.mktemp("as-stored")
+    for page in page_sources(ROOT)[0]:
+        if not any(Path(page.source).match(pattern) for pattern in EXECUTED_HERE):
+            (folder / page.source).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / page.source, folder / page.source)
+    return folder
 
 
-def test_every_lesson_of_the_course_has_its_pages(site: SiteReport) -> None:
-    """Is there a page for every lesson of LESSONS and for each of its exercise notebooks?"""
-    expected = [f"notebooks/{lesson.slug}.html" for lesson in LESSONS]
-    expected += [f"exercises/{lesson.slug}.html" for lesson in LESSONS if lesson.has_exercises]
-    absent = [name for name in expected if not (site.out / name).is_file()]
-    assert not absent, f"no page for {absent} (notebooks missing from the repository: {site.missing})"
+@pytest.fixture(scope="module")
+def site(executed: Path, tmp_path_factory: pytest.TempPathFactory) -> SiteReport:
+    return build_site(tmp_path_factory.mktemp("site") / "_site", executed_dir=executed, jobs=2, timeout=120)
 
 
-def test_one_page_per_notebook_and_a_contents_page(site: SiteReport) -> None:
-    """Does every notebook of notebooks/ and exercises/ give exactly one page, plus index.html?"""
-    notebooks = sorted(
-        f"{folder}/{path.stem}.html"
-        for folder in ("notebooks", "exercises")
-        for path in (ROOT / folder).glob("*.ipynb")
-    )
-    pages = sorted(
-        path.relative_to(site.out).as_posix()
-        for folder in ("notebooks", "exercises")
-        for path in (site.out / folder).glob("*.html")
-    )
-    assert pages == notebooks
-    assert sorted(page.target for page in site.pages if page.language == "en") == pages
-    assert (site.out / "index.html").is_file()
-    assert not list(site.out.rglob("solutions/*")), "solutions must never be published"
+def test_a_page_for_every_lesson_and_exercise_in_both_languages(site: SiteReport) -> None:
+    """Is there a page for every lesson of LESSONS and each of its exercise notebooks, in English
+    and in Chinese, and does each edition's table of contents list them in course order?"""
+    for language, prefix in PREFIXES.items():
+        expected = expected_pages(prefix)
+        absent = [name for name in expected if not (site.out / name).is_file()]
+        assert not absent, f"no page for {absent} (missing notebooks: {site.missing})"
+        sidebar = [
+            resolve(f"{prefix}index.html", url)
+            for tag, url, cls in links_of(site.out / prefix / "index.html")
+            if tag == "a" and "reference internal" in cls and resolve(f"{prefix}index.html", url) in expected
+        ]
+        order = [
+            f"{prefix}{folder}/{lesson.slug}.html"
+            for lesson in LESSONS
+            for folder in ("notebooks", "exercises")[: 1 + lesson.has_exercises]
+        ]
+        assert list(dict.fromkeys(sidebar)) == order, language
 
 
-def test_every_internal_link_resolves(site: SiteReport) -> None:
-    """Does every href/src of every page name a file of the site?"""
+def test_one_page_per_notebook_and_no_solution(site: SiteReport) -> None:
+    """Does every notebook of notebooks/ and exercises/ (both editions) give one page, and no
+    file of the site come from solutions/?"""
+    for prefix in PREFIXES.values():
+        notebooks = sorted(
+            f"{prefix}{folder}/{path.stem}.html"
+            for folder in ("notebooks", "exercises")
+            for path in (ROOT / prefix / folder).glob("*.ipynb")
+        )
+        pages = sorted(
+            path.relative_to(site.out).as_posix()
+            for folder in ("notebooks", "exercises")
+            for path in (site.out / prefix / folder).glob("*.html")
+        )
+        assert pages == notebooks
+        assert (site.out / prefix / "index.html").is_file()
+    assert sorted(page.target for page in site.pages) == sorted(expected_pages("") + expected_pages("zh/"))
+    assert not [path for path in site.out.rglob("*") if "solution" in path.name.lower()]
+
+
+def test_the_build_writes_the_site_folder_only(site: SiteReport) -> None:
+    """Is the site folder the only thing the build leaves beside it (no tool's output folder)?"""
+    assert [path.name for path in site.out.parent.iterdir()] == ["_site"]
+    assert not list(site.out.glob("jupyter_execute")) and not list(site.out.glob("*/jupyter_execute"))
+
+
+def test_every_internal_link_resolves_and_sphinx_did_not_warn(site: SiteReport) -> None:
+    """Does every href/src of every page name a file of the site, with no Sphinx warning?"""
     broken = []
     for page in sorted(site.out.rglob("*.html")):
         here = page.relative_to(site.out).as_posix()
-        for tag, url in links_of(page):
-            path = internal(url)
-            if path is None:
+        if "_static" in here.split("/"):
+            continue  # the theme's and MathJax's own files are not pages
+        for tag, url, _ in links_of(page):
+            if internal(url) is None:
                 continue
-            target = normpath(join(dirname(here), path))
+            target = resolve(here, url)
             if target.startswith("..") or not (site.out / target).is_file():
                 broken.append((here, tag, url))
-    assert not broken, broken
-    # the builder's own check agrees
-    assert not site.broken, site.broken
+    assert not broken, broken[:20]
+    assert not site.broken and not site.warnings, (site.broken, site.warnings)
+    assert site.ok, site.problems
 
 
-def test_links_between_notebooks_point_to_pages(site: SiteReport) -> None:
-    """Are the notebooks' .ipynb and README links rewritten to the site's .html pages?"""
-    leftovers = []
-    for page in site.out.rglob("*.html"):
-        for _, url in links_of(page):
-            path = internal(url)
-            if path is not None and (path.endswith((".ipynb", "README.md"))):
-                leftovers.append((page.name, url))
+def test_links_between_notebooks_become_page_links(site: SiteReport) -> None:
+    """Are the notebooks' ../exercises/NN.ipynb and ../README.md links links to the site's pages?"""
+    for prefix in PREFIXES.values():
+        lesson = LESSONS[1]
+        here = f"{prefix}notebooks/{lesson.slug}.html"
+        targets = {
+            resolve(here, url) for tag, url, _ in links_of(site.out / here) if tag == "a" and internal(url)
+        }
+        assert f"{prefix}exercises/{lesson.slug}.html" in targets
+        assert f"{prefix}index.html" in targets
+    leftovers = [
+        (page.name, url)
+        for page in site.out.rglob("*.html")
+        for tag, url, _ in links_of(page)
+        if internal(url) and internal(url).endswith((".ipynb", ".md")) and "_sources/" not in url
+    ]
     assert not leftovers, leftovers
-    lesson_page = (site.out / EXECUTED_LESSON).read_text(encoding="utf-8")
-    assert 'href="../index.html"' in lesson_page
 
 
-def test_figures_are_image_files(site: SiteReport) -> None:
-    """Does an executed lesson show its figures as PNG files next to the page?"""
-    page = site.out / EXECUTED_LESSON
-    images = [url for tag, url in links_of(page) if tag == "img" and internal(url)]
-    assert images, "the executed lesson shows no figure"
-    for url in images:
-        data = (page.parent / unquote(url)).read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n", url
-    recorded = [image for p in site.pages for image in p.images]
-    assert recorded and all((site.out / image).is_file() for image in recorded)
+def test_no_page_loads_anything_from_the_web(site: SiteReport) -> None:
+    """Does every script, style sheet and image of every page come from a file of the site?"""
+    tag = re.compile(r"<(script|link|img)\b[^>]*>", re.IGNORECASE)
+    remote = []
+    for page in site.out.rglob("*.html"):
+        if "/_static/" in page.as_posix():
+            continue
+        for element in tag.finditer(page.read_text(encoding="utf-8")):
+            for url in re.findall(r"""\b(?:src|href)=["']([^"']+)""", element.group(0)):
+                if re.match(r"(?i)(https?:)?//", url) or "cdn" in url.lower():
+                    remote.append((page.name, url))
+    assert not remote, remote[:10]
+    assert not site.remote
 
 
-def test_slider_cells_become_their_static_figure(site: SiteReport) -> None:
-    """Is a slider cell shown as its default figure, without widget views or widget state?"""
-    text = (site.out / EXECUTED_LESSON).read_text(encoding="utf-8")
+def test_mathjax_is_served_from_the_site(site: SiteReport) -> None:
+    """Does each page load MathJax from the site's own copy, configured for MathJax 2?"""
+    for page in [site.out / "index.html", *(site.out / p.target for p in site.pages)]:
+        here = page.relative_to(site.out).as_posix()
+        scripts = [url for tag, url, _ in links_of(page) if tag == "script" and "MathJax.js" in url]
+        assert len(scripts) == 1, here
+        assert resolve(here, scripts[0]) == "_static/mathjax/MathJax.js", (here, scripts)
+        assert "MathJax.Hub.Config(" in page.read_text(encoding="utf-8"), here
+    assert (site.out / "_static" / "mathjax" / "fonts" / "HTML-CSS" / "STIX-Web").is_dir()
+
+
+def test_each_edition_has_a_working_search(site: SiteReport) -> None:
+    """Does each edition have its search page, a search index holding its lesson titles (and, in
+    Chinese, its Chinese words), and a stemmer its search script defines?"""
+    for language, prefix in PREFIXES.items():
+        assert (site.out / prefix / "search.html").is_file()
+        script = (site.out / prefix / "searchindex.js").read_text(encoding="utf-8")
+        index = json.loads(script[script.index("(") + 1 : script.rindex(")")])  # Search.setIndex({...})
+        assert any(LESSONS[2].title_in(language) in title for title in index["titles"]), language
+        assert "saturation" in index["terms"] or "satur" in index["terms"], language
+        if language == "zh":
+            assert "温度" in index["terms"], "no Chinese word in the Chinese search index"
+        script = (site.out / prefix / "_static" / "language_data.js").read_text(encoding="utf-8")
+        stemmer = re.search(r"window\.Stemmer = (\w+);", script) or re.search(r"var Stemmer = ", script)
+        assert stemmer, language
+        if stemmer.groups():
+            assert re.search(rf"\b(var|class|function) {stemmer.group(1)}\b", script), stemmer.group(0)
+        search_links = [url for tag, url, _ in links_of(site.out / prefix / "index.html") if "search" in url]
+        assert search_links, f"{prefix}index.html does not reach the search page"
+
+
+def test_each_notebook_page_offers_its_notebook_for_download(site: SiteReport) -> None:
+    """Does every notebook page link to its .ipynb, the course's notebook as stored?"""
+    for page in site.pages:
+        downloads = [url for tag, url, _ in links_of(site.out / page.target) if url.endswith(".ipynb")]
+        assert downloads, page.target
+        files = {site.out / resolve(page.target, url) for url in downloads}
+        assert all(path.is_file() for path in files), (page.target, downloads)
+        assert {path.read_bytes() for path in files} == {(ROOT / page.source).read_bytes()}, page.target
+
+
+def test_previous_and_next_follow_the_course(site: SiteReport) -> None:
+    """Does each notebook page link to the previous and next page of the course order?"""
+    for prefix in PREFIXES.values():
+        order = [f"{prefix}index.html"] + [
+            f"{prefix}{folder}/{lesson.slug}.html"
+            for lesson in LESSONS
+            for folder in ("notebooks", "exercises")[: 1 + lesson.has_exercises]
+        ]
+        for position, here in enumerate(order[1:], start=1):
+            links = links_of(site.out / here)
+            previous = [resolve(here, url) for tag, url, cls in links if "left-prev" in cls]
+            following = [resolve(here, url) for tag, url, cls in links if "right-next" in cls]
+            assert previous == [order[position - 1]], here
+            assert following == ([order[position + 1]] if position + 1 < len(order) else []), here
+
+
+def test_a_slider_cell_shows_its_static_figure(site: SiteReport) -> None:
+    """Is a slider cell shown as its default figure (a PNG file), without widget views or state?"""
+    text = (site.out / WIDGET_LESSON).read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-view+json" not in text
     assert "application/vnd.jupyter.widget-state+json" not in text
-    assert "@jupyter-widgets/html-manager" not in text
+    assert "@jupyter-widgets/html-manager" not in text and "require.js" not in text
     start = text.index('<span class="n">BUILDERS</span>')
-    following_cell = text.find("jp-CodeCell", start)
-    assert "<img" in text[start : following_cell if following_cell > 0 else None]
+    cell_end = text.find('<div class="cell docutils', start)
+    images = re.findall(r'<img[^>]+src="([^"]+)"', text[start : cell_end if cell_end > 0 else None])
+    assert images, "the slider cell shows no figure"
+    data = (site.out / resolve(WIDGET_LESSON, images[0])).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_exercise_pages_run_blank_and_show_not_attempted(site: SiteReport) -> None:
     """Does each exercise page show every check as not attempted, with no cell raising?"""
     exercise_pages = [page for page in site.pages if page.kind == "exercise"]
-    assert exercise_pages
+    assert len(exercise_pages) == 2 * sum(lesson.has_exercises for lesson in LESSONS)
     for page in exercise_pages:
-        assert page.executed and not page.errors, (page.source, page.errors)
+        assert not page.errors, (page.source, page.errors)
         text = (site.out / page.target).read_text(encoding="utf-8")
-        # the badge is in the page's language (the Chinese edition's check() speaks Chinese)
         word, passed = ("未作答", ">通过<") if page.language == "zh" else ("NOT ATTEMPTED", ">PASSED<")
         badges = len(re.findall(rf">\s*{word}\s*<", text))
         assert badges >= len(exercises_for_lesson(page.lesson.number)), page.target
         assert passed not in text
 
 
-def test_contents_page_lists_every_lesson_with_minutes(site: SiteReport) -> None:
-    """Does index.html list every lesson's title and minutes, linking the published pages?"""
-    text = (site.out / "index.html").read_text(encoding="utf-8")
-    hrefs = {url for _, url in links_of(site.out / "index.html")}
-    for lesson in LESSONS:
-        assert lesson.title in text
-        assert f"{lesson.minutes} min" in text
-        assert f"notebooks/{lesson.slug}.html" in hrefs
+def test_contents_pages_list_every_lesson_with_minutes(site: SiteReport) -> None:
+    """Does each contents page list every lesson's title and minutes, linking its pages?"""
+    for language, prefix in PREFIXES.items():
+        text = (site.out / prefix / "index.html").read_text(encoding="utf-8")
+        targets = {
+            resolve(f"{prefix}index.html", url) for _, url, _ in links_of(site.out / prefix / "index.html")
+        }
+        minutes = "min" if language == "en" else "分钟"
+        for lesson in LESSONS:
+            assert lesson.title_in(language) in text
+            assert f"{lesson.minutes} {minutes}" in text
+            assert f"{prefix}notebooks/{lesson.slug}.html" in targets
 
 
-def test_rewrite_links_copies_linked_repository_files() -> None:
-    """Is a link to a repository file kept, and the file queued for copying into the site?"""
-    copies: set[str] = set()
-    page = '<a href="../LICENSE">licence</a> <a href="../solutions/01-why-nonlinearity.ipynb">no</a>'
-    out = rewrite_links(page, "notebooks/01-x.ipynb", "notebooks/01-x.html", ROOT, copies)
-    assert 'href="../LICENSE"' in out
-    assert copies == {"LICENSE"}
-    assert "solutions/01-why-nonlinearity.ipynb" in out  # left alone: solutions are never published
+def test_every_page_switches_to_the_same_page_in_the_other_language(site: SiteReport) -> None:
+    """Does each page link to its counterpart (English <-> 中文), and each contents page to the other?"""
+    pairs = [
+        (page.target, page.target[3:] if page.language == "zh" else f"zh/{page.target}")
+        for page in site.pages
+    ]
+    for here, other in [("index.html", "zh/index.html"), ("zh/index.html", "index.html"), *pairs]:
+        targets = {
+            resolve(here, url) for tag, url, _ in links_of(site.out / here) if tag == "a" and internal(url)
+        }
+        assert other in targets, f"{here} has no link to {other}"
 
 
-def test_cli_rejects_bad_jobs_and_a_site_inside_the_notebooks() -> None:
-    """Does the command line refuse -j 0, and a site folder among the notebooks, with a usage error?"""
-    for argv in (["--out", "unused", "-j", "0"], ["--out", str(ROOT / "notebooks" / "site")]):
+def test_markdown_links_are_rebased_for_the_site() -> None:
+    """Are README links turned into the contents page, and links into another edition into HTML?"""
+    assert (
+        web_links("[c](../README.md)", "zh/notebooks/01-x.ipynb", "zh/notebooks/01-x.ipynb")
+        == "[c](../index.md)"
+    )
+    assert (
+        web_links("[e](../exercises/01-x.ipynb#q)", "notebooks/00-x.ipynb", "index.md")
+        == "[e](exercises/01-x.ipynb#q)"
+    )
+    assert web_links(
+        "[en](../../notebooks/01-x.ipynb)", "zh/notebooks/01-x.ipynb", "zh/notebooks/01-x.ipynb"
+    ) == ('<a href="../../notebooks/01-x.html">en</a>')
+    assert web_links("[w](https://example.org/a.md) ![f](a.png)", "README.md", "index.md") == (
+        "[w](https://example.org/a.md) ![f](a.png)"
+    )
+
+
+def test_one_language_only(tmp_path: Path) -> None:
+    """Does lang="zh" publish the Chinese edition only, with sound links?"""
+    report = build_site(tmp_path, lang="zh", executed_dir=ROOT)
+    assert report.pages and {page.language for page in report.pages} == {"zh"}
+    assert not list((tmp_path / "notebooks").glob("*.html"))
+    assert (tmp_path / "zh" / "index.html").is_file()
+    assert report.ok, report.problems
+
+
+def test_cli_rejects_bad_jobs_a_bad_language_and_a_site_inside_the_notebooks() -> None:
+    """Does the command line refuse -j 0, --lang fr and a site among the notebooks, with a usage error?"""
+    for argv in (
+        ["--out", "unused", "-j", "0"],
+        ["--out", "unused", "--lang", "fr"],
+        ["--out", str(ROOT / "notebooks" / "site")],
+        ["--out", str(ROOT / "zh" / "exercises" / "site")],
+    ):
         with pytest.raises(SystemExit) as stop:
             main(argv)
-        assert stop.value.code == 2
-    assert not (ROOT / "notebooks" / "site").exists()
+        assert stop.value.code == 2, argv
+    assert not (ROOT / "notebooks" / "site").exists() and not (ROOT / "zh" / "exercises" / "site").exists()
 
 
 # ------------------------------------------------------------------------------------ slides
@@ -242,51 +400,3 @@ def test_teachers_guide_covers_every_lesson_and_exercise(site: SiteReport) -> No
     assert "submission`, `exercise`, `status`, `points`, `max_points`, `message`" in text
     assert "not tested here" in text
     assert not (site.out / "teaching.html").exists(), "the public site holds what students get"
-
-
-def test_teaching_flag_publishes_the_guide(tmp_path: Path) -> None:
-    """With --teaching, is the guide a page linked from the contents page, its links resolving?"""
-    root = tmp_path / "course"
-    root.mkdir()
-    for name in ("README.md", "TEACHING.md", "LICENSE"):
-        (root / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
-    report = build_site(tmp_path / "site", root=root, execute=False, teaching=True)
-    assert (report.out / "teaching.html").is_file()
-    assert 'href="teaching.html"' in (report.out / "index.html").read_text(encoding="utf-8")
-    assert not [link for page, link in report.broken if page == "teaching.html" and "notebooks/" not in link]
-
-
-def test_chinese_edition_has_its_pages_and_contents(site: SiteReport) -> None:
-    """Is every zh notebook a page under zh/, with a Chinese contents page linking each one?"""
-    notebooks = sorted(
-        f"zh/{folder}/{path.stem}.html"
-        for folder in ("notebooks", "exercises")
-        for path in (ROOT / "zh" / folder).glob("*.ipynb")
-    )
-    assert notebooks and sorted(page.target for page in site.pages if page.language == "zh") == notebooks
-    index = (site.out / "zh" / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="zh">' in index
-    linked = {normpath(join("zh", url)) for _, url in links_of(site.out / "zh" / "index.html")}
-    assert set(notebooks) <= linked
-    assert "index.html" in linked  # back to the English contents
-
-
-def test_every_page_switches_to_the_same_page_in_the_other_language(site: SiteReport) -> None:
-    """Does each page link to its counterpart (English <-> 中文), and the contents pages to each other?"""
-    for page in site.pages:
-        other = page.target[len("zh/") :] if page.language == "zh" else f"zh/{page.target}"
-        switches = [
-            normpath(join(dirname(page.target), url))
-            for tag, url in links_of(site.out / page.target)
-            if tag == "a" and url.endswith(".html") and normpath(join(dirname(page.target), url)) == other
-        ]
-        assert switches, f"{page.target} has no link to {other}"
-    assert "zh/index.html" in {url for _, url in links_of(site.out / "index.html")}
-
-
-def test_one_language_only(tmp_path: Path) -> None:
-    """Does languages=["zh"] publish the Chinese pages (and the English contents page) only?"""
-    report = build_site(tmp_path, execute=False, languages=["zh"], execute_only=[])
-    assert report.pages and {page.language for page in report.pages} == {"zh"}
-    assert not list((tmp_path / "notebooks").glob("*.html"))
-    assert report.broken == [] and report.missing == []
