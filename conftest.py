@@ -40,7 +40,9 @@ import importlib.util
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -61,6 +63,7 @@ STORED_FOLDERS = ("notebooks", "exercises", "zh/notebooks", "zh/exercises")
 """The folders whose every notebook ``executed_notebooks`` holds, executed."""
 STORE_JOBS = 2  # notebooks the fixture executes at once when nbval did not run them
 STORE_CELL_TIMEOUT = 300  # seconds per cell in those executions
+STORE_WAIT = 1800  # seconds an xdist worker waits for the copies other workers are making
 # One JSON document per variable: arrays and NumPy scalars through .tolist().
 _FETCH = "__import__('json').dumps({name}, default=lambda o: o.tolist() if hasattr(o, 'tolist') else repr(o))"
 
@@ -178,15 +181,60 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 # ----------------------------------------------------------------------------- executed notebooks
 _STORE_KEY = pytest.StashKey[Path]()
 _RAN_KEY = pytest.StashKey[dict[Any, list[Any]]]()
+_COMING_KEY = pytest.StashKey[set[Path]]()
+UNFINISHED = ".unfinished"  # beside a notebook nbval did not run in full: the fixture runs it
+CLAIMED = ".claimed"  # beside a notebook one fixture (of one xdist worker) is executing
+
+
+def _in_worker(config: pytest.Config) -> bool:
+    """Is this one of pytest-xdist's workers?"""
+    return hasattr(config, "workerinput")
 
 
 def _store(config: pytest.Config) -> Path:
-    """The session's folder of executed notebooks (created on first use)."""
+    """The session's folder of executed notebooks (created on first use), shared by xdist's workers."""
     if _STORE_KEY not in config.stash:
-        folder = config._tmp_path_factory.getbasetemp() / "executed"  # the tmp_path_factory fixture's
+        base = config._tmp_path_factory.getbasetemp()  # the tmp_path_factory fixture's
+        folder = (base.parent if _in_worker(config) else base) / "executed"  # a worker's is <run>/gwN
         folder.mkdir(parents=True, exist_ok=True)
         config.stash[_STORE_KEY] = folder
     return config.stash[_STORE_KEY]
+
+
+def _write(nb: Any, target: Path) -> None:
+    """Write ``nb`` to ``target`` at once (a reader never sees half a notebook)."""
+    import nbformat
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    unfinished = target.with_name(target.name + ".writing")
+    nbformat.write(nb, str(unfinished))
+    os.replace(unfinished, target)
+
+
+def _mark(target: Path, suffix: str) -> bool:
+    """Create the marker ``target + suffix``; False if it exists already."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(str(target) + suffix, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note the notebooks whose every code cell nbval runs in this session (their copies will come)."""
+    cells: dict[Any, set[int]] = {}
+    for item in session.items:
+        if hasattr(item, "test_outputs"):
+            cells.setdefault(item.parent, set()).add(item.cell_num)
+    coming = set()
+    for parent, numbers in cells.items():
+        relative = _relative(parent.path)
+        nb = getattr(parent, "nb", None)
+        if relative is not None and nb is not None:
+            if numbers == set(range(sum(cell.cell_type == "code" for cell in nb.cells))):
+                coming.add(relative)
+    session.config.stash[_COMING_KEY] = coming
 
 
 def _relative(path: Path) -> Path | None:
@@ -244,14 +292,12 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     nb, relative = getattr(item.parent, "nb", None), _relative(item.parent.path)
     if nb is None or relative is None:
         return
+    target = _store(item.config) / relative
     code_cells = sum(cell.cell_type == "code" for cell in nb.cells)
     if sorted(c.cell_num for c in cells if c.test_outputs is not None) != list(range(code_cells)):
-        return  # deselected, skipped or stopped cells: the fixture executes it in full if asked
-    import nbformat
-
-    target = _store(item.config) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(executed_copy(nb, cells), str(target))
+        _mark(target, UNFINISHED)  # deselected, skipped or stopped cells: the fixture runs it in full
+        return
+    _write(executed_copy(nb, cells), target)
 
 
 def _stored_notebooks() -> Iterator[Path]:
@@ -259,7 +305,7 @@ def _stored_notebooks() -> Iterator[Path]:
         yield from sorted((ROOT / folder).glob("*.ipynb"))
 
 
-async def _execute_missing(paths: list[Path], store: Path) -> list[str]:
+async def _execute(paths: list[Path], store: Path) -> list[str]:
     """Execute ``paths`` into ``store``, :data:`STORE_JOBS` at a time; return the problems met."""
     import nbformat
 
@@ -271,9 +317,7 @@ async def _execute_missing(paths: list[Path], store: Path) -> list[str]:
         async with slots:
             nb = nbformat.read(str(path), as_version=4)
             problems = await execute_notebook_async(nb, path.parent, timeout=STORE_CELL_TIMEOUT)
-            target = store / path.relative_to(ROOT)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, str(target))
+            _write(nb, store / path.relative_to(ROOT))
             return [f"{path.relative_to(ROOT).as_posix()}: {problem}" for problem in problems]
 
     found = await asyncio.gather(*(one(path) for path in paths))
@@ -285,14 +329,32 @@ def executed_notebooks(pytestconfig: pytest.Config) -> Path:
     """The folder of executed notebooks, laid out as the course (``executed/zh/exercises/01-....ipynb``).
 
     Holds every notebook of :data:`STORED_FOLDERS`: the copies nbval's run of this session
-    wrote, and, executed now, those it did not run. Fails if one of those raises.
+    wrote, and, executed now, those it did not run. Under pytest-xdist the folder is shared:
+    a worker waits for the copies another worker's nbval items or fixture are making
+    (at most :data:`STORE_WAIT` seconds). Fails if a notebook executed here raises.
     """
     from course_tools.execution import run_coroutine
 
     store = _store(pytestconfig)
-    missing = [path for path in _stored_notebooks() if not (store / path.relative_to(ROOT)).is_file()]
-    if missing:
-        problems = run_coroutine(lambda: _execute_missing(missing, store))
+    coming = pytestconfig.stash.get(_COMING_KEY, set()) if _in_worker(pytestconfig) else set()
+    deadline = time.monotonic() + STORE_WAIT
+
+    def to_execute_here(relative: Path) -> bool:
+        """Not coming from nbval (or nbval did not finish it), and no other worker is executing it."""
+        target = store / relative
+        if time.monotonic() > deadline:
+            return True
+        awaited = relative in coming and not Path(f"{target}{UNFINISHED}").exists()
+        return not awaited and _mark(target, CLAIMED)
+
+    while True:
+        missing = [path for path in _stored_notebooks() if not (store / path.relative_to(ROOT)).is_file()]
+        if not missing:
+            return store
+        mine = [path for path in missing if to_execute_here(path.relative_to(ROOT))]
+        if not mine:
+            time.sleep(1)
+            continue
+        problems = run_coroutine(partial(_execute, mine, store))
         if problems:
             pytest.fail("executing notebooks for the store:\n  " + "\n  ".join(problems), pytrace=False)
-    return store
