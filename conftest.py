@@ -162,12 +162,16 @@ def _is_notebook_item(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
-    """Run the notebooks first; add a ``prose numbers`` item after the last cell of each lesson with a spec.
+    """Order the run; add a ``prose numbers`` item after the last cell of each lesson with a spec.
 
-    The notebook items move ahead of every other test (keeping their order), so that the
-    store of executed notebooks is filled before the tests reading it run.
+    The browser tests (the longest file) come first, then the notebooks, then the rest, each
+    group keeping its order: the store of executed notebooks is filled before the tests
+    reading it run, and under pytest-xdist (``--dist loadfile``, files handed out in this
+    order) no worker is left alone with the browser tests at the end.
     """
-    items[:] = sorted(items, key=lambda item: not _is_notebook_item(item))
+    items[:] = sorted(items, key=lambda item: 0 if item.get_closest_marker("browser") else (
+        1 if _is_notebook_item(item) else 2
+    ))
     last_index: dict[Any, int] = {}
     for index, item in enumerate(items):
         if _is_notebook_item(item):
