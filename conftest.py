@@ -20,15 +20,29 @@ longer contains ``text`` — which is what happens when a computed number drifts
 the number written in the prose. A translated lesson (``zh/notebooks/``) runs the same spec;
 there the words differ, so ``quotes`` asks only that every number of ``text`` appears in the
 translation with the same digits.
+
+The same run feeds a store of executed notebooks: once nbval has run every code cell of a
+notebook, a copy of it with the outputs nbval's items received (``IPyNbCell.test_outputs``)
+is written to ``<session tmp>/executed/<path in the course>``. The session fixture
+``executed_notebooks`` returns that folder with every notebook of :data:`STORED_FOLDERS` in
+it, executing (two at a time) only those nbval did not run in this session — e.g. when a
+single test file is run — so the site and the exercise-notebook tests read outputs instead
+of executing notebooks again. Notebook items are collected first, before the tests that
+read the store.
 """
 
 from __future__ import annotations
 
 import ast
+import asyncio
+import copy
 import importlib.util
 import json
 import os
 import re
+import time
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -45,6 +59,11 @@ os.environ.setdefault("COURSE_UTILS_PROGRESS", "off")
 ROOT = Path(__file__).parent
 SPEC_DIR = ROOT / "tests" / "lesson_numbers"
 FETCH_TIMEOUT = 60
+STORED_FOLDERS = ("notebooks", "exercises", "zh/notebooks", "zh/exercises")
+"""The folders whose every notebook ``executed_notebooks`` holds, executed."""
+STORE_JOBS = 2  # notebooks the fixture executes at once when nbval did not run them
+STORE_CELL_TIMEOUT = 300  # seconds per cell in those executions
+STORE_WAIT = 1800  # seconds an xdist worker waits for the copies other workers are making
 # One JSON document per variable: arrays and NumPy scalars through .tolist().
 _FETCH = "__import__('json').dumps({name}, default=lambda o: o.tolist() if hasattr(o, 'tolist') else repr(o))"
 
@@ -137,13 +156,209 @@ class ProseNumbers(pytest.Item):
         return self.parent.path, 0, f"{self.parent.path.name}: prose numbers"
 
 
+def _is_notebook_item(item: pytest.Item) -> bool:
+    """Is ``item`` one of nbval's cells of a notebook (or the prose numbers after them)?"""
+    return type(item.parent).__name__ == "IPyNbFile"
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
-    """Insert a ``prose numbers`` item after the last nbval cell of each lesson with a spec."""
+    """Order the run; add a ``prose numbers`` item after the last cell of each lesson with a spec.
+
+    The browser tests (the longest file) come first, then the notebooks, then the rest, each
+    group keeping its order: the store of executed notebooks is filled before the tests
+    reading it run, and under pytest-xdist (``--dist loadfile``, files handed out in this
+    order) no worker is left alone with the browser tests at the end.
+    """
+    items[:] = sorted(items, key=lambda item: 0 if item.get_closest_marker("browser") else (
+        1 if _is_notebook_item(item) else 2
+    ))
     last_index: dict[Any, int] = {}
     for index, item in enumerate(items):
-        if type(item.parent).__name__ == "IPyNbFile":
+        if _is_notebook_item(item):
             last_index[item.parent] = index
     for parent, index in sorted(last_index.items(), key=lambda kv: -kv[1]):
         spec = _spec_for(Path(parent.path))
         if spec is not None:
             items.insert(index + 1, ProseNumbers.from_parent(parent, name="prose numbers", spec=spec))
+
+
+# ----------------------------------------------------------------------------- executed notebooks
+_STORE_KEY = pytest.StashKey[Path]()
+_RAN_KEY = pytest.StashKey[dict[Any, list[Any]]]()
+_COMING_KEY = pytest.StashKey[set[Path]]()
+UNFINISHED = ".unfinished"  # beside a notebook nbval did not run in full: the fixture runs it
+CLAIMED = ".claimed"  # beside a notebook one fixture (of one xdist worker) is executing
+
+
+def _in_worker(config: pytest.Config) -> bool:
+    """Is this one of pytest-xdist's workers?"""
+    return hasattr(config, "workerinput")
+
+
+def _store(config: pytest.Config) -> Path:
+    """The session's folder of executed notebooks (created on first use), shared by xdist's workers."""
+    if _STORE_KEY not in config.stash:
+        base = config._tmp_path_factory.getbasetemp()  # the tmp_path_factory fixture's
+        folder = (base.parent if _in_worker(config) else base) / "executed"  # a worker's is <run>/gwN
+        folder.mkdir(parents=True, exist_ok=True)
+        config.stash[_STORE_KEY] = folder
+    return config.stash[_STORE_KEY]
+
+
+def _write(nb: Any, target: Path) -> None:
+    """Write ``nb`` to ``target`` at once (a reader never sees half a notebook)."""
+    import nbformat
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    unfinished = target.with_name(target.name + ".writing")
+    nbformat.write(nb, str(unfinished))
+    os.replace(unfinished, target)
+
+
+def _mark(target: Path, suffix: str) -> bool:
+    """Create the marker ``target + suffix``; False if it exists already."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(str(target) + suffix, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note the notebooks whose every code cell nbval runs in this session (their copies will come)."""
+    cells: dict[Any, set[int]] = {}
+    for item in session.items:
+        if hasattr(item, "test_outputs"):
+            cells.setdefault(item.parent, set()).add(item.cell_num)
+    coming = set()
+    for parent, numbers in cells.items():
+        relative = _relative(parent.path)
+        nb = getattr(parent, "nb", None)
+        if relative is not None and nb is not None:
+            if numbers == set(range(sum(cell.cell_type == "code" for cell in nb.cells))):
+                coming.add(relative)
+    session.config.stash[_COMING_KEY] = coming
+
+
+def _relative(path: Path) -> Path | None:
+    """``path`` relative to the course's root, or None for a notebook outside the course."""
+    try:
+        return Path(path).resolve().relative_to(ROOT.resolve())
+    except ValueError:
+        return None
+
+
+def executed_copy(nb: Any, cells: list[Any]) -> Any:
+    """A copy of notebook ``nb`` with the outputs nbval's cell items received.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook as nbval read it.
+    cells : list of nbval.plugin.IPyNbCell
+        Its cell items that ran, in any order.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        Every code cell that ran holds its outputs and an execution count (1, 2, ... in the
+        order of the cells); the others keep no output.
+    """
+    ran = {item.cell_num: item.test_outputs for item in cells if item.test_outputs is not None}
+    executed = copy.deepcopy(nb)
+    code_cells = [cell for cell in executed.cells if cell.cell_type == "code"]
+    count = 0
+    for number, cell in enumerate(code_cells):
+        outputs = ran.get(number)
+        cell.outputs, cell.execution_count = [], None
+        if outputs is None:
+            continue
+        count += 1
+        cell.execution_count = count
+        for output in copy.deepcopy(outputs):
+            if output.get("output_type") == "execute_result":
+                output["execution_count"] = count
+            cell.outputs.append(output)
+    return executed
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After a notebook's last item: store its executed copy, if nbval ran every code cell of it."""
+    if not _is_notebook_item(item):
+        return
+    ran = item.config.stash.setdefault(_RAN_KEY, {})
+    if hasattr(item, "test_outputs"):
+        ran.setdefault(item.parent, []).append(item)
+    if nextitem is not None and nextitem.parent is item.parent:
+        return
+    cells = ran.pop(item.parent, [])
+    nb, relative = getattr(item.parent, "nb", None), _relative(item.parent.path)
+    if nb is None or relative is None:
+        return
+    target = _store(item.config) / relative
+    code_cells = sum(cell.cell_type == "code" for cell in nb.cells)
+    if sorted(c.cell_num for c in cells if c.test_outputs is not None) != list(range(code_cells)):
+        _mark(target, UNFINISHED)  # deselected, skipped or stopped cells: the fixture runs it in full
+        return
+    _write(executed_copy(nb, cells), target)
+
+
+def _stored_notebooks() -> Iterator[Path]:
+    for folder in STORED_FOLDERS:
+        yield from sorted((ROOT / folder).glob("*.ipynb"))
+
+
+async def _execute(paths: list[Path], store: Path) -> list[str]:
+    """Execute ``paths`` into ``store``, :data:`STORE_JOBS` at a time; return the problems met."""
+    import nbformat
+
+    from course_tools.execution import execute_notebook_async
+
+    slots = asyncio.Semaphore(STORE_JOBS)
+
+    async def one(path: Path) -> list[str]:
+        async with slots:
+            nb = nbformat.read(str(path), as_version=4)
+            problems = await execute_notebook_async(nb, path.parent, timeout=STORE_CELL_TIMEOUT)
+            _write(nb, store / path.relative_to(ROOT))
+            return [f"{path.relative_to(ROOT).as_posix()}: {problem}" for problem in problems]
+
+    found = await asyncio.gather(*(one(path) for path in paths))
+    return [problem for problems in found for problem in problems]
+
+
+@pytest.fixture(scope="session")
+def executed_notebooks(pytestconfig: pytest.Config) -> Path:
+    """The folder of executed notebooks, laid out as the course (``executed/zh/exercises/01-....ipynb``).
+
+    Holds every notebook of :data:`STORED_FOLDERS`: the copies nbval's run of this session
+    wrote, and, executed now, those it did not run. Under pytest-xdist the folder is shared:
+    a worker waits for the copies another worker's nbval items or fixture are making
+    (at most :data:`STORE_WAIT` seconds). Fails if a notebook executed here raises.
+    """
+    from course_tools.execution import run_coroutine
+
+    store = _store(pytestconfig)
+    coming = pytestconfig.stash.get(_COMING_KEY, set()) if _in_worker(pytestconfig) else set()
+    deadline = time.monotonic() + STORE_WAIT
+
+    def to_execute_here(relative: Path) -> bool:
+        """Not coming from nbval (or nbval did not finish it), and no other worker is executing it."""
+        target = store / relative
+        if time.monotonic() > deadline:
+            return True
+        awaited = relative in coming and not Path(f"{target}{UNFINISHED}").exists()
+        return not awaited and _mark(target, CLAIMED)
+
+    while True:
+        missing = [path for path in _stored_notebooks() if not (store / path.relative_to(ROOT)).is_file()]
+        if not missing:
+            return store
+        mine = [path for path in missing if to_execute_here(path.relative_to(ROOT))]
+        if not mine:
+            time.sleep(1)
+            continue
+        problems = run_coroutine(partial(_execute, mine, store))
+        if problems:
+            pytest.fail("executing notebooks for the store:\n  " + "\n  ".join(problems), pytrace=False)

@@ -1,40 +1,47 @@
-"""The course's own exercise notebooks, graded by ``python -m course_tools.grader``.
+"""The course's own exercise notebooks, in both languages.
 
-Every solution notebook must pass every registered exercise of its lesson with full points;
-every (generated) exercise notebook must run in its blank state and report every exercise as
-not attempted. Both must hold a ``check("<id>", <answer_name>)`` cell for every registered
-exercise.
+Every solution notebook must pass every registered exercise of its lesson with full points
+when graded by ``python -m course_tools.grader`` (the ``class_gradebook`` of tests/conftest.py),
+and none of its cells may raise. Every (generated) exercise notebook must run in its blank
+state and report every exercise as not attempted: its ``check()`` cells are read in its
+executed copy (the ``executed_notebooks`` store of nbval's run, see conftest.py). Both must
+hold a ``check("<id>", <answer_name>)`` cell for every registered exercise.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
-from course_tools.grader.gradebook import read_csv
-from course_tools.grader.sandbox import sandbox_problem
 from course_utils.course import LESSONS, ROOT, Lesson
 from course_utils.grading import exercises_for_lesson
+from course_utils.grading.i18n import _, using_language
+from course_utils.grading.result import CheckResult
 
 TOPIC_LESSONS = [lesson for lesson in LESSONS if lesson.has_exercises]
 MIN_EXERCISES = 4  # every topic lesson has at least four auto-graded exercises
+EDITIONS = {"en": "", "zh": "zh/"}  # language -> folder prefix of its notebooks
+TOPIC_EDITIONS = [(language, lesson) for language in EDITIONS for lesson in TOPIC_LESSONS]
 
 
-def notebook_paths(lesson: Lesson) -> dict[str, Path]:
+def edition_id(value: Any) -> str:
+    return value.number if isinstance(value, Lesson) else value
+
+
+def notebook_paths(lesson: Lesson, language: str = "en") -> dict[str, Path]:
     """The lesson's solution and exercise notebooks (tests/test_package.py checks both exist)."""
-    return {kind: ROOT / kind / lesson.filename for kind in ("solutions", "exercises")}
+    return {f"{EDITIONS[language]}{kind}": ROOT / EDITIONS[language] / kind / lesson.filename
+            for kind in ("solutions", "exercises")}
 
 
-def check_calls(path: Path) -> dict[str, list[str]]:
-    """``{exercise id: [answer names]}`` of the code cells whose only statement is ``check("id", name)``."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    calls: dict[str, list[str]] = {}
+def check_cells(nb: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(exercise id, answer name, cell)`` per code cell whose only statement is ``check("id", name)``."""
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
@@ -56,34 +63,20 @@ def check_calls(path: Path) -> dict[str, list[str]]:
             and isinstance(call.args[0].value, str)
             and isinstance(call.args[1], ast.Name)
         ):
-            calls.setdefault(call.args[0].value, []).append(call.args[1].id)
+            yield call.args[0].value, call.args[1].id, cell
+
+
+def check_calls(path: Path) -> dict[str, list[str]]:
+    """``{exercise id: [answer names]}`` of the check cells of the notebook at ``path``."""
+    calls: dict[str, list[str]] = {}
+    for exercise_id, answer_name, _cell in check_cells(json.loads(path.read_text(encoding="utf-8"))):
+        calls.setdefault(exercise_id, []).append(answer_name)
     return calls
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """Grade every existing solution and exercise notebook once, with -j 2."""
-    paths = [str(path) for lesson in TOPIC_LESSONS for path in notebook_paths(lesson).values()]
-    out = tmp_path_factory.mktemp("course") / "grades.csv"
-    proc = subprocess.run(
-        [sys.executable, "-m", "course_tools.grader", *paths, "--out", str(out), "-j", "2", "-q",
-         *([] if sandbox_problem() is None else ["--no-sandbox"])],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    by: dict[str, list[dict[str, str]]] = {}
-    for row in read_csv(out):
-        by.setdefault(row["submission"], []).append(row)
-    return SimpleNamespace(proc=proc, by=by)
-
-
-def rows_of(graded: SimpleNamespace, kind: str, lesson: Lesson) -> list[dict[str, str]]:
-    name = f"{kind}/{lesson.filename}"
-    assert name in graded.by, f"{name} is missing from the gradebook: {sorted(graded.by)}"
-    return graded.by[name]
+def rows_of(gradebook: SimpleNamespace, name: str) -> list[dict[str, str]]:
+    assert name in gradebook.by, f"{name} is missing from the gradebook: {sorted(gradebook.by)}"
+    return gradebook.by[name]
 
 
 def describe(rows: list[dict[str, str]]) -> str:
@@ -92,18 +85,18 @@ def describe(rows: list[dict[str, str]]) -> str:
     )
 
 
-@pytest.mark.parametrize("lesson", TOPIC_LESSONS, ids=lambda lesson: lesson.number)
-def test_every_registered_exercise_has_a_check_cell(lesson: Lesson) -> None:
+@pytest.mark.parametrize(("language", "lesson"), TOPIC_EDITIONS, ids=edition_id)
+def test_every_registered_exercise_has_a_check_cell(language: str, lesson: Lesson) -> None:
     """Does each solution and exercise notebook end every registered exercise with check("<id>", name)?"""
     exercises = exercises_for_lesson(lesson.number)
     assert len(exercises) >= MIN_EXERCISES, (
         f"lesson {lesson.number} has notebooks but only {len(exercises)} registered exercises "
         f"(at least {MIN_EXERCISES} are required)"
     )
-    for kind, path in notebook_paths(lesson).items():
+    for kind, path in notebook_paths(lesson, language).items():
         assert path.is_file(), f"{kind}/{lesson.filename} is missing" + (
             f"; generate it with `python -m course_tools.notebooks exercises --lesson {lesson.number}`"
-            if kind == "exercises"
+            if kind.endswith("exercises")
             else ""
         )
         calls = check_calls(path)
@@ -121,23 +114,56 @@ def test_every_registered_exercise_has_a_check_cell(lesson: Lesson) -> None:
         )
 
 
-@pytest.mark.parametrize("lesson", TOPIC_LESSONS, ids=lambda lesson: lesson.number)
-def test_solution_notebook_passes_every_exercise(graded: SimpleNamespace, lesson: Lesson) -> None:
-    """Does the grader give the solution notebook full marks on every registered exercise?"""
-    rows = rows_of(graded, "solutions", lesson)
+@pytest.mark.parametrize(("language", "lesson"), TOPIC_EDITIONS, ids=edition_id)
+def test_solution_notebook_passes_every_exercise(
+    class_gradebook: SimpleNamespace, language: str, lesson: Lesson
+) -> None:
+    """Does the grader give the solution notebook full marks on every registered exercise, no cell raising?"""
+    name = f"{EDITIONS[language]}solutions/{lesson.filename}"
+    rows = rows_of(class_gradebook, name)
     expected = [ex.id for ex in exercises_for_lesson(lesson.number)]
     assert [r["exercise"] for r in rows] == expected, describe(rows)
     assert all(r["lesson"] == lesson.number for r in rows), describe(rows)
     assert all(r["status"] == "passed" for r in rows), describe(rows)
     assert all(float(r["points"]) == float(r["max_points"]) > 0 for r in rows), describe(rows)
+    # the feedback lists the cells that raised (or ran out of time) under this heading
+    feedback = (class_gradebook.feedback / name).with_suffix(".md").read_text(encoding="utf-8")
+    with using_language(language):
+        heading = _("## While your notebook ran")
+    assert heading not in feedback, f"{name}: a cell raised while the grader ran it\n{feedback}"
 
 
-@pytest.mark.parametrize("lesson", TOPIC_LESSONS, ids=lambda lesson: lesson.number)
-def test_exercise_notebook_is_blank_everywhere(graded: SimpleNamespace, lesson: Lesson) -> None:
+def test_the_grader_grades_solutions_only(
+    class_gradebook: SimpleNamespace, pytestconfig: pytest.Config
+) -> None:
+    """Are the solutions graded (every topic lesson, both languages) and left out of nbval's folders?"""
+    expected = {f"{EDITIONS[lang]}solutions/{lesson.filename}" for lang, lesson in TOPIC_EDITIONS}
+    assert set(class_gradebook.by) == expected
+    assert not set(class_gradebook.folders) & set(pytestconfig.getini("testpaths")), (
+        "nbval would run the solutions a second time"
+    )
+
+
+@pytest.mark.parametrize(("language", "lesson"), TOPIC_EDITIONS, ids=edition_id)
+def test_exercise_notebook_is_blank_everywhere(
+    executed_notebooks: Path, language: str, lesson: Lesson
+) -> None:
     """Does the blank exercise notebook run and report every exercise not attempted, with 0 points?"""
-    rows = rows_of(graded, "exercises", lesson)
-    expected = [ex.id for ex in exercises_for_lesson(lesson.number)]
-    assert [r["exercise"] for r in rows] == expected, describe(rows)
-    assert all(r["lesson"] == lesson.number for r in rows), describe(rows)
-    assert all(r["status"] == "not_attempted" for r in rows), describe(rows)
-    assert all(float(r["points"]) == 0 for r in rows), describe(rows)
+    name = f"{EDITIONS[language]}exercises/{lesson.filename}"
+    nb = json.loads((executed_notebooks / name).read_text(encoding="utf-8"))
+    assert nb["metadata"]["course_utils"].get("language", "en") == language
+    shown: dict[str, list[str]] = {}
+    for exercise_id, _answer, cell in check_cells(nb):
+        assert cell["execution_count"] is not None, f"{name}: check({exercise_id!r}, ...) did not run"
+        assert not [o for o in cell["outputs"] if o["output_type"] == "error"], f"{name}: {cell['outputs']}"
+        shown.setdefault(exercise_id, []).extend(
+            "".join(o["data"]["text/plain"]) for o in cell["outputs"] if o["output_type"] == "execute_result"
+        )
+    exercises = exercises_for_lesson(lesson.number)
+    assert sorted(shown) == sorted(ex.id for ex in exercises), shown
+    for exercise in exercises:
+        with using_language(language):  # the line check() shows for a blank, up to its message
+            blank = str(CheckResult(exercise.id, "not_attempted", "", 0, exercise.points)).split("\n")[0]
+        assert shown[exercise.id] and all(text.startswith(blank) for text in shown[exercise.id]), (
+            f"{name}: expected {blank!r}..., the notebook shows {shown[exercise.id]}"
+        )
