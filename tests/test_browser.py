@@ -1,10 +1,13 @@
-"""Do the lessons run in a real JupyterLab, and does each slider redraw its figure there?
+"""Do the lessons' sliders work in a real JupyterLab: shown, live, and redrawing their figure?
 
 One JupyterLab server on loopback (every Jupyter folder in a temporary directory, no token,
-autosave off, a ``python3`` kernelspec running this test's own Python) serves copies of the
-lesson notebooks; headless Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright)
-opens each lesson in its own page, runs all cells and fails on any traceback or error
-output. Each slider cell must show exactly one figure: the live widget's image (not a
+autosave off, a ``python3`` kernelspec running this test's own Python) serves each lesson
+reduced to what the browser adds to nbval's run: its set-up cell and its slider cells
+(:func:`slider_notebook`). The suite runs each notebook once — nbval executes every cell
+of every lesson and fails on any error; running the whole lesson again here would only
+repeat its training loops. Headless Chromium (Debian's ``/usr/bin/chromium``, driven by
+Playwright) opens each lesson in its own page, runs all its cells and fails on any
+traceback or error output. Each slider cell must show exactly one figure: the live widget's image (not a
 static copy beside it). Then, in every displayed slider widget, it focuses a slider handle,
 presses an arrow key and proves from the DOM that the widget's image changed (new ``src``,
 different decoded pixels, new readout) and then settled. Every topic lesson (01-07) must
@@ -24,7 +27,7 @@ whose figure never changes, a cell showing a static copy of the figure beside th
 to prove that these checks can fail.
 
 Run: ``python -m pytest -o addopts="" -p no:cacheprovider tests/test_browser.py -v -s``
-(about 2.5-4 minutes for eight lessons on 2 cores, depending on the load). Skips without
+(one to two minutes for eight lessons on 2 cores, depending on the load). Skips without
 Chromium; with Chromium but without Playwright it skips, except under ``CI=true``, where it
 fails.
 """
@@ -32,7 +35,6 @@ fails.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -244,12 +246,47 @@ def _drive(page: Any, url: str, lesson: Lesson, run: LessonRun) -> None:
     )
 
 
+def slider_notebook(lesson: Lesson) -> Any:
+    """The lesson's notebook reduced to its first code cell (the imports) and its slider cells.
+
+    A slider cell is a code cell calling ``BUILDERS[...]`` (every slider of the course is
+    built so, from nothing but the imports); cells keep their ids and metadata.
+    """
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / lesson.filename, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    nb.cells = [code[0], *(cell for cell in code[1:] if "BUILDERS[" in cell.source)]
+    return nb
+
+
+def test_the_slider_notebooks_hold_every_slider_of_the_course() -> None:
+    """Does the reduction keep every slider of every lesson, in order, besides the set-up cell?"""
+    import re
+
+    import nbformat
+
+    def builders(text: str) -> list[str]:
+        return re.findall(r"BUILDERS\[\s*[\"']([\w-]+)[\"']\s*\]\s*\(", text)
+
+    for lesson in LESSONS:
+        full = nbformat.read(ROOT / "notebooks" / lesson.filename, as_version=4)
+        reduced = slider_notebook(lesson).cells
+        expected = [name for cell in full.cells if cell.cell_type == "code" for name in builders(cell.source)]
+        assert [name for cell in reduced for name in builders(cell.source)] == expected, lesson.filename
+        assert reduced[0].source == next(c.source for c in full.cells if c.cell_type == "code")
+        if lesson.has_exercises:
+            assert expected, f"{lesson.filename}: no slider (every topic lesson has one)"
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
-def test_lesson_runs_clean_in_jupyterlab_and_its_sliders_redraw(
+def test_lesson_sliders_run_clean_in_jupyterlab_and_redraw(
     lesson: Lesson, lab: LabServer, browser: Any, sync_api: Any, runs: list[LessonRun]
 ) -> None:
-    """Does the lesson run without errors in Lab, and does each of its sliders redraw the figure?"""
-    shutil.copyfile(ROOT / "notebooks" / lesson.filename, lab.root_dir / "notebooks" / lesson.filename)
+    """Do the lesson's slider cells run without errors in Lab, and does each slider redraw the figure?"""
+    import nbformat
+
+    nbformat.write(slider_notebook(lesson), lab.root_dir / "notebooks" / lesson.filename)
     url = f"{lab.url}lab/tree/notebooks/{lesson.filename}"
     run = LessonRun(lesson.slug)
     for attempt in (1, 2):  # one retry, on a timeout only
