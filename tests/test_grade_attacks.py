@@ -193,7 +193,9 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         threading.Thread(target=count_connections, args=(listening, connections, stop), daemon=True).start()
     marker = str(run_tmp)
     env = dict(os.environ, TMPDIR=marker, ATTACK_RUN=marker)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH", ""), marker) if p)
+    # the grader runs from the class's folder: the checkout (course_tools is not installed) and
+    # the marker (which names every process of the run) on its path
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", ""), marker) if p)
     started = time.monotonic()
     running = 0  # the most processes of the run seen at once while it runs: the detector works
     try:
