@@ -215,9 +215,9 @@ COMMANDS = _commands()
 
 
 def _programs() -> set[str]:
-    """Every ``python -m course_tools...`` the repository can run."""
+    """Every ``python -m course_tools...`` (and ``python -m course_utils...``) the repository can run."""
     found = set()
-    for path in (ROOT / "course_tools").rglob("*.py"):
+    for path in [*(ROOT / "course_tools").rglob("*.py"), *(ROOT / "course_utils").rglob("*.py")]:
         dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         if path.name == "__main__.py":
             found.add("python -m " + dotted.removesuffix(".__main__"))
@@ -227,7 +227,7 @@ def _programs() -> set[str]:
 
 
 def test_every_command_is_on_the_page() -> None:
-    """Does the command table list every program of course_tools, and only those?"""
+    """Does the command table list every program of the repository, and only those?"""
     assert set(COMMANDS) == _programs()
 
 

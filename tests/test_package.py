@@ -100,3 +100,24 @@ def test_repository_is_ruff_clean() -> None:
     command = [str(ruff)] if ruff.exists() else [sys.executable, "-m", "ruff"]
     result = subprocess.run([*command, "check", "--no-cache", str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_class_grading_command_keeps_its_name(tmp_path: Path) -> None:
+    """Does ``python -m course_utils.grade`` reach the class grader from any folder, and say
+    where the grader is when only the student package is there (a release)?"""
+    import os
+    import shutil
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(ROOT)  # the checkout's course_utils, whatever is installed
+    here = subprocess.run([sys.executable, "-m", "course_utils.grade", "--help"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert here.returncode == 0 and "--out" in here.stdout and "--timeout" in here.stdout, here.stderr
+    release = tmp_path / "release"
+    shutil.copytree(ROOT / "course_utils", release / "course_utils",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env["PYTHONPATH"] = str(release)
+    alone = subprocess.run([sys.executable, "-m", "course_utils.grade", "--help"], cwd=release, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert alone.returncode == 2, (alone.stdout, alone.stderr)
+    assert "not part of the student release" in alone.stderr, alone.stderr
