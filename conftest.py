@@ -164,7 +164,7 @@ def _is_notebook_item(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
     """Order the run; add a ``prose numbers`` item after the last cell of each lesson with a spec.
 
-    The browser tests (the longest file) come first, then the notebooks, then the rest, each
+    The browser tests (a long file) come first, then the notebooks, then the rest, each
     group keeping its order: the store of executed notebooks is filled before the tests
     reading it run, and under pytest-xdist (``--dist loadfile``, files handed out in this
     order) no worker is left alone with the browser tests at the end.
@@ -235,10 +235,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     for parent, numbers in cells.items():
         relative = _relative(parent.path)
         nb = getattr(parent, "nb", None)
-        if relative is not None and nb is not None:
-            if numbers == set(range(sum(cell.cell_type == "code" for cell in nb.cells))):
-                coming.add(relative)
+        if relative is not None and nb is not None and sorted(numbers) == _code_cell_numbers(nb):
+            coming.add(relative)
     session.config.stash[_COMING_KEY] = coming
+
+
+def _code_cell_numbers(nb: Any) -> list[int]:
+    """The numbers nbval gives the code cells of ``nb``: 0, 1, ... in order."""
+    return list(range(sum(cell.cell_type == "code" for cell in nb.cells)))
 
 
 def _relative(path: Path) -> Path | None:
@@ -297,8 +301,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if nb is None or relative is None:
         return
     target = _store(item.config) / relative
-    code_cells = sum(cell.cell_type == "code" for cell in nb.cells)
-    if sorted(c.cell_num for c in cells if c.test_outputs is not None) != list(range(code_cells)):
+    if sorted(c.cell_num for c in cells if c.test_outputs is not None) != _code_cell_numbers(nb):
         _mark(target, UNFINISHED)  # deselected, skipped or stopped cells: the fixture runs it in full
         return
     _write(executed_copy(nb, cells), target)
