@@ -21,6 +21,17 @@ the number written in the prose. A translated lesson (``zh/notebooks/``) runs th
 there the words differ, so ``quotes`` asks only that every number of ``text`` appears in the
 translation with the same digits.
 
+A translated lesson is not executed again when that would only repeat its English lesson's
+run: when its code cells are the English ones and none calls the graders (the only code
+whose output follows the language) or names a relative path
+(:func:`course_tools.translation.executes_as_english`), and the English lesson runs in full
+in the same session, nbval's items for it are deselected and one item,
+``<language>/notebooks/<lesson>.ipynb::runs as the English lesson`` (:class:`RunsAsEnglish`),
+stores its executed copy (the English outputs under the translated markdown) and checks its
+prose numbers with the values the English lesson's kernel gave. ``zh/notebooks/00-start-here``,
+which calls ``check()``, runs in its own kernel; so does any translation run without its
+English lesson (``pytest zh/notebooks``).
+
 The same run feeds a store of executed notebooks: once nbval has run every code cell of a
 notebook, a copy of it with the outputs nbval's items received (``IPyNbCell.test_outputs``)
 is written to ``<session tmp>/executed/<path in the course>``. The session fixture
@@ -150,6 +161,9 @@ class ProseNumbers(pytest.Item):
                     f"({result.get('ename', 'missing')}: {result.get('evalue', '')})"
                 )
             values[name] = json.loads(ast.literal_eval(result["data"]["text/plain"]))
+        relative = _relative(self.parent.path)
+        if relative is not None:  # for a translation that is checked from this run (RunsAsEnglish)
+            _write_text(json.dumps(values), _values_path(_store(self.config), relative))
         self.spec.check(values, Prose(Path(self.parent.path)))
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -169,9 +183,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     reading it run, and under pytest-xdist (``--dist loadfile``, files handed out in this
     order) no worker is left alone with the browser tests at the end.
     """
-    items[:] = sorted(items, key=lambda item: 0 if item.get_closest_marker("browser") else (
-        1 if _is_notebook_item(item) else 2
-    ))
+    items[:] = sorted(
+        items,
+        key=lambda item: 0 if item.get_closest_marker("browser") else (1 if _is_notebook_item(item) else 2),
+    )
     last_index: dict[Any, int] = {}
     for index, item in enumerate(items):
         if _is_notebook_item(item):
@@ -215,6 +230,19 @@ def _write(nb: Any, target: Path) -> None:
     os.replace(unfinished, target)
 
 
+def _write_text(text: str, target: Path) -> None:
+    """Write ``text`` to ``target`` at once."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    unfinished = target.with_name(target.name + ".writing")
+    unfinished.write_text(text, encoding="utf-8")
+    os.replace(unfinished, target)
+
+
+def _values_path(store: Path, relative: Path) -> Path:
+    """Where a lesson's ``prose numbers`` item leaves the values it read (JSON)."""
+    return store / f"{relative.as_posix()}.values.json"
+
+
 def _mark(target: Path, suffix: str) -> bool:
     """Create the marker ``target + suffix``; False if it exists already."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -237,6 +265,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         nb = getattr(parent, "nb", None)
         if relative is not None and nb is not None and sorted(numbers) == _code_cell_numbers(nb):
             coming.add(relative)
+    coming |= {_relative(item.path) for item in session.items if isinstance(item, RunsAsEnglish)}
     session.config.stash[_COMING_KEY] = coming
 
 
@@ -365,3 +394,123 @@ def executed_notebooks(pytestconfig: pytest.Config) -> Path:
         problems = run_coroutine(partial(_execute, mine, store))
         if problems:
             pytest.fail("executing notebooks for the store:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+# ------------------------------------------------------------- translations checked from the English run
+class RunsAsEnglish(pytest.Item):
+    """A translated lesson that executes exactly as its English lesson, checked from that run.
+
+    Its code cells are the English ones and none reads the language or a relative path
+    (:func:`course_tools.translation.executes_as_english`), so a second kernel would only
+    repeat the English run. The item waits for the English lesson's executed copy, stores the
+    translation's (the English outputs under the translated markdown), and checks the
+    translation's prose numbers with the values the English lesson's kernel gave.
+    """
+
+    def __init__(self, *, english: Path, spec: ModuleType | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.english = english
+        self.spec = spec
+
+    def runtest(self) -> None:
+        import nbformat
+
+        from course_tools.translation import with_english_outputs
+
+        store = _store(self.config)
+        english, translated = _relative(self.english), _relative(self.path)
+        assert english is not None and translated is not None
+        try:
+            done = self._wait_for(store / english)
+            nb = nbformat.read(str(self.path), as_version=4)
+            _write(with_english_outputs(nb, nbformat.read(str(done), as_version=4)), store / translated)
+        except BaseException:
+            _mark(store / translated, UNFINISHED)  # executed_notebooks then runs it itself
+            raise
+        if self.spec is not None:
+            values = _values_path(store, english)
+            if not values.is_file():
+                raise AssertionError(
+                    f"{english.as_posix()}: its prose numbers were not read (see that lesson's failure)"
+                )
+            self.spec.check(json.loads(values.read_text(encoding="utf-8")), Prose(self.path))
+
+    def _wait_for(self, copy_path: Path) -> Path:
+        """The English executed copy, once written (by this or another xdist worker)."""
+        deadline = time.monotonic() + STORE_WAIT
+        while not copy_path.is_file():
+            if Path(f"{copy_path}{UNFINISHED}").exists():
+                raise AssertionError(f"{self.english.name}: the English lesson did not run in full")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.english.name}: no executed copy after {STORE_WAIT} s")
+            time.sleep(0.5)
+        return copy_path
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"{self.path.name}: runs as {_relative(self.english)}"
+
+
+class TranslationsFromTheEnglishRun:
+    """Replace nbval's run of a translated lesson by :class:`RunsAsEnglish` where that is sound.
+
+    Runs after every other collection hook (after ``-k``/``-m`` deselection): a translation is
+    replaced only when its English lesson is run in full in this session (every code cell,
+    and its ``prose numbers`` item when it has a spec). Otherwise nbval runs it like any
+    notebook — e.g. ``pytest zh/notebooks``.
+    """
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list
+    ) -> None:
+        from course_tools.translation import executes_as_english
+
+        files: dict[Path, Any] = {}
+        cells: dict[Path, set[int]] = {}
+        prose: set[Path] = set()
+        for item in items:
+            if isinstance(item, ProseNumbers):
+                prose.add(Path(item.parent.path))
+            elif _is_notebook_item(item) and hasattr(item, "cell_num"):
+                files[Path(item.parent.path)] = item.parent
+                cells.setdefault(Path(item.parent.path), set()).add(item.cell_num)
+
+        def run_in_full(path: Path) -> bool:
+            nb = getattr(files.get(path), "nb", None)
+            complete = nb is not None and sorted(cells[path]) == _code_cell_numbers(nb)
+            return complete and (_spec_for(path) is None or path in prose)
+
+        replaced: dict[Path, RunsAsEnglish] = {}
+        for path, parent in files.items():
+            relative = _relative(path)
+            if relative is None or len(relative.parts) != 3 or relative.parts[1] != "notebooks":
+                continue  # a translated lesson is <language>/notebooks/<lesson>.ipynb
+            english = ROOT / "notebooks" / relative.name
+            if english not in files or not run_in_full(english) or not run_in_full(path):
+                continue
+            if executes_as_english(files[english].nb, parent.nb) is not None:
+                continue
+            replaced[path] = RunsAsEnglish.from_parent(
+                parent.parent,
+                name=f"{relative.name}::runs as the English lesson",
+                nodeid=f"{relative.as_posix()}::runs as the English lesson",
+                path=path,
+                english=english,
+                spec=_spec_for(path),
+            )
+        if not replaced:
+            return
+
+        def dropped(item: pytest.Item) -> bool:
+            return _is_notebook_item(item) and Path(item.parent.path) in replaced
+
+        config.hook.pytest_deselected(items=[item for item in items if dropped(item)])
+        kept = [item for item in items if not dropped(item)]
+        # after the notebooks (the English lessons they wait for), before the tests reading the store
+        first_group = [_is_notebook_item(item) or item.get_closest_marker("browser") for item in kept]
+        at = max((i + 1 for i, first in enumerate(first_group) if first), default=0)
+        items[:] = [*kept[:at], *replaced.values(), *kept[at:]]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(TranslationsFromTheEnglishRun(), "translations-from-the-english-run")

@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -179,6 +180,80 @@ def sync_notebook(english: Any, translated: Any, lesson: str, kind: str, languag
     source.cells = cells
     source.metadata.setdefault("course_utils", {})["language"] = language
     return nbtools.apply_nav(source, lesson, kind, language)
+
+
+LANGUAGE_DEPENDENT = re.compile(r"\bgrading\b|\b(?:check|hint|progress)\s*\(")
+"""Code whose output may follow the notebook's language: the graders (``course_utils.grading``,
+``check``, ``hint``, ``progress``), the only part of the course that speaks the language."""
+FOLDER_DEPENDENT = re.compile(r"\bopen\s*\(|\.\./|\bPath\s*\(|\bos\.|\bgetcwd\b|__file__")
+"""Code that may read or write by a path relative to the notebook's folder, which differs
+between an edition and the English course."""
+
+
+def _code(nb: Any) -> list[tuple[Any, str]]:
+    return [(c.get("id"), "".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def executes_as_english(english: Any, translated: Any) -> str | None:
+    """Why executing ``translated`` could give other outputs than executing ``english``; None if not.
+
+    A translation executes exactly as its English notebook when its code cells are the English
+    ones (same ids, same sources, same order), none calls the graders (:data:`LANGUAGE_DEPENDENT`:
+    nothing else in the course reads the language) and none names a file by a path relative to
+    the notebook's folder (:data:`FOLDER_DEPENDENT`). Its executed copy is then the English
+    outputs under the translated markdown (:func:`with_english_outputs`).
+
+    Parameters
+    ----------
+    english, translated : dict
+        The English notebook and its translation (JSON dicts or ``NotebookNode``).
+
+    Returns
+    -------
+    str or None
+        The first reason found, naming the code cell (numbered from 0, as nbval does).
+    """
+    en, tr = _code(english), _code(translated)
+    if en != tr:
+        return "its code cells are not the English ones (run `python -m course_tools.translation sync`)"
+    for number, (_, source) in enumerate(en):
+        if LANGUAGE_DEPENDENT.search(source):
+            return f"code cell {number} calls the graders, whose feedback follows the language"
+        if FOLDER_DEPENDENT.search(source):
+            return f"code cell {number} may use a path relative to the notebook's folder"
+    return None
+
+
+def with_english_outputs(translated: Any, english_executed: Any) -> Any:
+    """A copy of ``translated`` holding, in each code cell, the executed English cell's outputs.
+
+    Parameters
+    ----------
+    translated : NotebookNode
+        A translation for which :func:`executes_as_english` found no reason against.
+    english_executed : NotebookNode
+        The English notebook after execution.
+
+    Returns
+    -------
+    NotebookNode
+        ``translated`` (deep-copied) with the outputs and execution counts of the English
+        code cells, matched by cell id.
+
+    Raises
+    ------
+    ValueError
+        If the code cells of the two notebooks are not the same.
+    """
+    if _code(translated) != _code(english_executed):
+        raise ValueError("english_executed: expected the English notebook of this translation, executed")
+    done = {c.get("id"): c for c in english_executed["cells"] if c["cell_type"] == "code"}
+    copied = copy.deepcopy(translated)
+    for cell in copied["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = copy.deepcopy(done[cell.get("id")]["outputs"])
+            cell["execution_count"] = done[cell.get("id")]["execution_count"]
+    return copied
 
 
 def editions(language: str, root: Path = ROOT) -> list[tuple[Path, Path, Lesson, str]]:

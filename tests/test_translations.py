@@ -183,10 +183,110 @@ def test_the_suite_runs_the_chinese_notebooks(pytestconfig: pytest.Config) -> No
     """Does the suite's collection (testpaths) execute zh/notebooks and zh/exercises?
 
     zh/solutions are run by the class grader instead, once: tests/test_course_notebooks.py
-    grades them and checks the Chinese solutions and blank exercises as the English ones.
+    grades them and checks the Chinese solutions and blank exercises as the English ones. A
+    Chinese lesson that executes exactly as its English lesson is checked from the English run
+    (conftest.py's ``RunsAsEnglish``; the tests below).
     """
     paths = set(pytestconfig.getini("testpaths"))
     assert {f"{LANGUAGE}/notebooks", f"{LANGUAGE}/exercises"} <= paths
+
+
+LESSON_PAIRS = [(en, tr) for en, tr, _, kind in PAIRS if kind == "lesson"]
+
+
+def test_which_chinese_lessons_execute_as_the_english_ones() -> None:
+    """Does every topic lesson's translation execute as its English lesson, and 00 (calling check()) not?"""
+    reasons = {
+        tr.name: translation.executes_as_english(nbtools.read_notebook(en), nbtools.read_notebook(tr))
+        for en, tr in LESSON_PAIRS
+    }
+    assert {name for name, why in reasons.items() if why is None} == {
+        lesson.filename for lesson in LESSONS if lesson.has_exercises
+    }
+    assert "check" in (ROOT / "notebooks" / "00-start-here.ipynb").read_text(encoding="utf-8")
+    assert reasons["00-start-here.ipynb"] is not None
+
+
+def _lesson_pair(number: str) -> tuple:
+    en, tr = next((en, tr) for en, tr in LESSON_PAIRS if en.name.startswith(number))
+    return nbtools.read_notebook(en), nbtools.read_notebook(tr)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ('print(check("relu_grad", f))', "calls the graders"),
+        ("from course_utils.grading import hint", "calls the graders"),
+        ("cu.grading.progress()", "calls the graders"),
+        ('data = open("../data.csv").read()', "relative to the notebook's folder"),
+        ('os.chdir("..")', "relative to the notebook's folder"),
+    ],
+)
+def test_code_that_follows_the_language_or_folder_is_executed_again(code: str, reason: str) -> None:
+    """Does a lesson cell that calls the graders or names a relative path keep the translation executed?"""
+    english, translated = _lesson_pair("03")
+    for nb in (english, translated):
+        cell = next(c for c in nb.cells if c.cell_type == "code" and "import" not in c.source)
+        cell.source = code
+    why = translation.executes_as_english(english, translated)
+    assert why is not None and reason in why, why
+
+
+def test_a_translation_with_other_code_is_executed_again() -> None:
+    """Does a code cell that differs from the English one (or a moved cell) keep it executed?"""
+    english, translated = _lesson_pair("02")
+    edited = copy.deepcopy(translated)
+    next(c for c in edited.cells if c.cell_type == "code").source += "\nx = 1"
+    assert "not the English ones" in translation.executes_as_english(english, edited)
+    swapped = copy.deepcopy(translated)
+    code = [i for i, c in enumerate(swapped.cells) if c.cell_type == "code"]
+    swapped.cells[code[1]], swapped.cells[code[2]] = swapped.cells[code[2]], swapped.cells[code[1]]
+    assert "not the English ones" in translation.executes_as_english(english, swapped)
+    with pytest.raises(ValueError, match="english_executed"):
+        translation.with_english_outputs(edited, english)
+
+
+def test_the_english_outputs_go_under_the_translated_markdown() -> None:
+    """Does the stored copy hold each English cell's outputs, the translated markdown and the zh metadata?"""
+    english, translated = _lesson_pair("05")
+    for number, cell in enumerate(c for c in english.cells if c.cell_type == "code"):
+        cell.outputs = [{"output_type": "stream", "name": "stdout", "text": f"cell {number}\n"}]
+        cell.execution_count = number + 1
+    copied = translation.with_english_outputs(translated, english)
+    for en, tr, out in zip(english.cells, translated.cells, copied.cells, strict=True):
+        if en.cell_type == "code":
+            assert (out.outputs, out.execution_count) == (en.outputs, en.execution_count)
+            assert out.source == tr.source
+        else:
+            assert out.source == tr.source
+    assert copied.metadata["course_utils"]["language"] == LANGUAGE
+    assert all(not c.get("outputs") for c in translated.cells if c.cell_type == "code")  # not changed
+
+
+def test_only_the_graders_read_the_language() -> None:
+    """Does no module of course_utils outside grading/ import the graders or read the language?
+
+    This is what lets a translated lesson that calls no grader be checked from the English run.
+    """
+    import ast
+
+    package = ROOT / "course_utils"
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        if path.is_relative_to(package / "grading"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(alias.name for alias in node.names)]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value] if "COURSE_UTILS_LANGUAGE" in node.value else []
+            if any("grading" in name or "i18n" in name or "LANGUAGE" in name for name in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, offenders
 
 
 def test_translated_lesson_plans_are_current() -> None:
