@@ -1,6 +1,6 @@
 """Time every slider of the course in a real JupyterLab: from an arrow key to the new figure painted.
 
-Run: ``python benchmarks/browser.py`` (about a minute for the eight lessons on 2 cores).
+Run: ``python benchmarks/browser.py`` (one to two minutes for the eight lessons on 2 cores).
 Needs Debian's Chromium (``/usr/bin/chromium``; ``apt-get install chromium``) and the
 ``playwright`` package of ``requirements-dev.txt`` -- never ``playwright install``; the
 script exits with status 2 and says what is missing.

@@ -24,7 +24,7 @@ to prove that these checks can fail, and that :func:`browser_helpers.key_to_pixe
 benchmark's measurement, fails on a press that brings no new image.
 
 Run: ``python -m pytest -o addopts="" -p no:cacheprovider tests/test_browser.py -v -s``
-(about a minute for eight lessons on 2 cores, depending on the load). Skips without
+(about 80 s for eight lessons on 2 cores, more under load). Skips without
 Chromium; with Chromium but without Playwright it skips, except under ``CI=true``, where it
 fails.
 """
