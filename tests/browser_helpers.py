@@ -1,12 +1,15 @@
-"""Helpers of tests/test_browser.py: a throw-away JupyterLab server and the page actions.
+"""A throw-away JupyterLab server and page actions, for the browser tests and ``benchmarks/browser.py``.
 
 :class:`LabServer` runs JupyterLab on loopback with every Jupyter folder (config, data,
 runtime, settings, workspaces, IPython) in a temporary directory, no token, autosave off and
-a ``python3`` kernelspec pointing at the test's own Python. The page functions drive one
+a ``python3`` kernelspec pointing at the caller's own Python. :func:`slider_notebook`
+reduces a lesson to its set-up cell and its slider cells. The page functions drive one
 notebook in a Playwright page: wait until the kernel is idle, run all cells, collect error
-outputs, find the slider widgets and move one with the keyboard while watching its image.
+outputs, find the slider widgets, move one with the keyboard while watching its image, and
+time key presses to the painted image (:func:`key_to_pixels`, the benchmark's measurement).
 
-Playwright is imported only by the caller (the test), so importing this module is cheap.
+Playwright is imported only by the caller (a test or the benchmark), so importing this
+module is cheap. The benchmark imports it with ``tests/`` put on ``sys.path``.
 """
 
 from __future__ import annotations
@@ -213,6 +216,25 @@ class LabServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=grace)
+
+
+def slider_notebook(path: Path) -> Any:
+    """The notebook at ``path`` reduced to its first code cell (the imports) and its slider cells.
+
+    A slider cell is a code cell calling ``BUILDERS[...]`` (every slider of the course is
+    built so, from nothing but the imports); cells keep their ids and metadata.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The reduced notebook (version 4), ready for ``nbformat.write``.
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    nb.cells = [code[0], *(cell for cell in code[1:] if "BUILDERS[" in cell.source)]
+    return nb
 
 
 # -- page actions ---------------------------------------------------------------------------
@@ -532,7 +554,7 @@ _ARM_PAINT_WATCH = """(root, k) => {
 
 def enabled_sliders(page: Any, index: int) -> list[tuple[int, str]]:
     """(position, label) of each enabled slider of widget ``index`` (see :func:`tag_slider_widgets`)."""
-    return page.locator(f'[data-course-widget="{index}"]').evaluate(
+    found = page.locator(f'[data-course-widget="{index}"]').evaluate(
         """(root) => Array.from(root.querySelectorAll('.widget-slider')).map((s, k) => {
             const h = s.querySelector('.noUi-handle');
             const off = !h || !!h.closest('[disabled]') || h.getAttribute('aria-disabled') === 'true'
@@ -541,6 +563,7 @@ def enabled_sliders(page: Any, index: int) -> list[tuple[int, str]]:
             return off ? null : [k, label ? label.textContent.trim() : 'slider ' + k];
         }).filter((x) => x !== null)"""
     )
+    return [(int(k), str(label)) for k, label in found]
 
 
 def key_to_pixels(

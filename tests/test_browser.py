@@ -11,23 +11,20 @@ traceback or error output. Each slider cell must show exactly one figure: the li
 static copy beside it). Then, in every displayed slider widget, it focuses a slider handle,
 presses an arrow key and proves from the DOM that the widget's image changed (new ``src``,
 different decoded pixels, new readout) and then settled. Every topic lesson (01-07) must
-show at least one slider.
+show at least one slider. A summary of the sliders moved is printed at the end of the run.
 
-Key-to-pixels latency: on every enabled slider of every widget, :data:`PRESSES` arrow-key
-presses are timed in the page, from the ``keydown`` event to the animation frame that shows
-the new image (decoded) -- what the student waits for: the browser sends the new value, the
-kernel computes and renders the step, the PNG comes back and is painted. A table of the
-median and 95th percentile per slider is printed at the end of the run (and by each test
-under ``pytest -s``). Timing never fails the test (a shared machine's load would make it
-flaky; ``benchmarks/widgets.py`` is where speed is judged); a press that brings no new
-image, an error, or two figures in a slider cell do.
+Nothing here is timed against a limit. How long a student waits from an arrow key to the
+new figure (key-to-pixels latency, per slider) is measured by ``benchmarks/browser.py`` with
+the same server, browser, reduced notebooks and helpers; ``benchmarks/widgets.py`` times the
+widgets' Python steps alone.
 
 A last test drives a known-bad notebook (a traceback on stderr, an exception, a slider
 whose figure never changes, a cell showing a static copy of the figure beside the widget)
-to prove that these checks can fail.
+to prove that these checks can fail, and that :func:`browser_helpers.key_to_pixels`, the
+benchmark's measurement, fails on a press that brings no new image.
 
 Run: ``python -m pytest -o addopts="" -p no:cacheprovider tests/test_browser.py -v -s``
-(one to two minutes for eight lessons on 2 cores, depending on the load). Skips without
+(about 80 s for eight lessons on 2 cores, more under load). Skips without
 Chromium; with Chromium but without Playwright it skips, except under ``CI=true``, where it
 fails.
 """
@@ -56,6 +53,7 @@ from browser_helpers import (
     open_notebook,
     run_all,
     slider_cell_figures,
+    slider_notebook,
     tag_slider_widgets,
     wait_for_widgets,
 )
@@ -68,8 +66,6 @@ OPEN_TIMEOUT_MS = 90_000
 RUN_TIMEOUT_MS = 180_000  # a lesson runs in < 30 s alone; the browser and the load add to it
 WIDGET_TIMEOUT_MS = 30_000
 MOVE_TIMEOUT_MS = 30_000
-PRESSES = 8
-"""Timed key presses per slider (the p95 of 8 lies between the two slowest)."""
 
 
 def _in_ci() -> bool:
@@ -102,30 +98,12 @@ class LessonRun:
     slug: str
     seconds: dict[str, float] = field(default_factory=dict)
     moves: list[SliderMove] = field(default_factory=list)
-    latency: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     attempts: int = 1
-
-
-def latency_table(runs: list[LessonRun]) -> list[str]:
-    """Lines of the key-to-pixels table: median and p95 (ms) per slider of every lesson run."""
-    import numpy as np
-
-    width = max([len(w) for run in runs for w, _ in run.latency] + [6])
-    head = f"{'lesson':30s} {'widget':{width}s} {'slider':16s}"
-    lines = [f"{head} {'n':>3s} {'median':>7s} {'p95':>7s} {'max':>7s}"]
-    for run in runs:
-        for (widget, slider), values in run.latency.items():
-            ms = np.asarray(values)
-            lines.append(
-                f"{run.slug:30s} {widget:{width}s} {slider:16s} {ms.size:3d} {np.median(ms):7.0f} "
-                f"{np.percentile(ms, 95):7.0f} {ms.max():7.0f}"
-            )
-    return lines
 
 
 @pytest.fixture(scope="module")
 def runs(request: pytest.FixtureRequest) -> Iterator[list[LessonRun]]:
-    """Every lesson driven in this module; a summary (sliders moved, timings) is printed at the end."""
+    """Every lesson driven in this module; a summary (sliders moved, phases) is printed at the end."""
     done: list[LessonRun] = []
     started = time.perf_counter()
     yield done
@@ -148,8 +126,7 @@ def runs(request: pytest.FixtureRequest) -> Iterator[list[LessonRun]]:
                 f"    {move.widget} {move.slider} {move.value_before} -> {move.value_after} ({move.key}): "
                 f"new image after {move.latency_ms:.0f} ms, settled after {move.settle_ms:.0f} ms"
             )
-    lines.append(f"key-to-pixels latency, ms ({PRESSES} presses per slider, measured in the page):")
-    lines += ["  " + line for line in latency_table(done)]
+    lines.append("key-to-pixels latency of every slider (median, p95): python benchmarks/browser.py")
     with capture.global_and_fixture_disabled() if capture else nullcontext():
         reporter.write_line("")
         for line in lines:
@@ -222,7 +199,6 @@ def _drive(page: Any, url: str, lesson: Lesson, run: LessonRun) -> None:
             "expected one, the widget's"
         )
     run.moves = []
-    run.latency = {}
     for index, name in enumerate(titles):
         move = move_slider(page, index, name, MOVE_TIMEOUT_MS)
         where = f"{lesson.filename}, widget {move.widget!r}, slider {move.slider!r} ({move.key})"
@@ -231,33 +207,11 @@ def _drive(page: Any, url: str, lesson: Lesson, run: LessonRun) -> None:
         assert move.src_changed, f"{where}: the image src did not change"
         assert move.pixels_changed, f"{where}: a new image arrived, but its pixels are the same"
         run.moves.append(move)
-        for k, label in enabled_sliders(page, index):
-            run.latency[move.widget, label] = key_to_pixels(page, index, k, PRESSES, MOVE_TIMEOUT_MS)
-        errors = page.locator(f'[data-course-widget="{index}"]').evaluate(
-            """(r) => Array.from(r.querySelectorAll('.jp-OutputArea-output'))
-                  .map((e) => e.textContent).filter((t) => /Traceback|Error/.test(t))"""
-        )
-        where = f"{lesson.filename}, widget {move.widget!r}"
-        assert not errors, f"{where}: a timed step raised:\n" + "\n".join(errors)
     run.seconds["sliders"] = time.perf_counter() - t2
     errors = error_outputs(page)
     assert not errors, f"{lesson.filename}: error output(s) after moving sliders:\n" + "\n---\n".join(
         text[-1500:] for text in errors
     )
-
-
-def slider_notebook(lesson: Lesson) -> Any:
-    """The lesson's notebook reduced to its first code cell (the imports) and its slider cells.
-
-    A slider cell is a code cell calling ``BUILDERS[...]`` (every slider of the course is
-    built so, from nothing but the imports); cells keep their ids and metadata.
-    """
-    import nbformat
-
-    nb = nbformat.read(ROOT / "notebooks" / lesson.filename, as_version=4)
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    nb.cells = [code[0], *(cell for cell in code[1:] if "BUILDERS[" in cell.source)]
-    return nb
 
 
 def test_the_slider_notebooks_hold_every_slider_of_the_course() -> None:
@@ -271,7 +225,7 @@ def test_the_slider_notebooks_hold_every_slider_of_the_course() -> None:
 
     for lesson in LESSONS:
         full = nbformat.read(ROOT / "notebooks" / lesson.filename, as_version=4)
-        reduced = slider_notebook(lesson).cells
+        reduced = slider_notebook(ROOT / "notebooks" / lesson.filename).cells
         expected = [name for cell in full.cells if cell.cell_type == "code" for name in builders(cell.source)]
         assert [name for cell in reduced for name in builders(cell.source)] == expected, lesson.filename
         assert reduced[0].source == next(c.source for c in full.cells if c.cell_type == "code")
@@ -286,7 +240,9 @@ def test_lesson_sliders_run_clean_in_jupyterlab_and_redraw(
     """Do the lesson's slider cells run without errors in Lab, and does each slider redraw the figure?"""
     import nbformat
 
-    nbformat.write(slider_notebook(lesson), lab.root_dir / "notebooks" / lesson.filename)
+    nbformat.write(
+        slider_notebook(ROOT / "notebooks" / lesson.filename), lab.root_dir / "notebooks" / lesson.filename
+    )
     url = f"{lab.url}lab/tree/notebooks/{lesson.filename}"
     run = LessonRun(lesson.slug)
     for attempt in (1, 2):  # one retry, on a timeout only
@@ -308,8 +264,6 @@ def test_lesson_sliders_run_clean_in_jupyterlab_and_redraw(
             f"{move.widget} {move.slider}: {move.value_before} -> {move.value_after}, "
             f"image after {move.latency_ms:.0f} ms"
         )
-    if run.latency:
-        print("\n".join(latency_table([run])))
 
 
 SELF_TEST_CELLS = (
@@ -370,6 +324,7 @@ def test_the_checks_catch_errors_and_a_slider_that_does_not_redraw(
         assert figures == {"Frozen()": (1, 1), "Live()": (1, 1), "display(twice.widget())": (2, 1)}, figures
         live = move_slider(page, 1, "Live()", MOVE_TIMEOUT_MS)
         assert live.src_changed and live.pixels_changed and live.value_after == "0.6", live
+        assert enabled_sliders(page, 1) == [(0, "k")]
         assert len(key_to_pixels(page, 1, 0, 2, MOVE_TIMEOUT_MS)) == 2
         with pytest.raises(AssertionError, match=r"'k' went 0\.5 -> 0\.6 .*did not change"):
             move_slider(page, 0, "Frozen()", 5_000)
