@@ -37,6 +37,7 @@ import ast
 import builtins
 import importlib
 import io
+import re
 import textwrap
 import tokenize
 import warnings
@@ -146,6 +147,25 @@ def _code_only(text: str) -> str:
     return " ".join(kept)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+"""One line with its ending, split as the parser counts lines (not at form feeds)."""
+
+
+def _segment(lines: list[str], node: ast.AST, *, padded: bool = False) -> str:
+    """``ast.get_source_segment`` of ``node`` in the source split into ``lines``.
+
+    The standard function splits the whole source again at every call, which made reading a
+    long notebook's definitions quadratic; this passes it only the node's own lines.
+    """
+    first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+    if last is None:
+        return ""
+    window = "".join(lines[first - 1 : last])
+    shifted = ast.Pass(lineno=1, end_lineno=last - first + 1)
+    shifted.col_offset, shifted.end_col_offset = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+    return ast.get_source_segment(window, shifted, padded=padded) or ""
+
+
 def _definitions(notebook_code: str) -> dict[str, str]:
     """Top-level ``def``s and assignments of the notebook: name -> source (the last one wins)."""
     found: dict[str, str] = {}
@@ -154,6 +174,7 @@ def _definitions(notebook_code: str) -> dict[str, str]:
             tree = ast.parse(cell)
         except (SyntaxError, ValueError):
             continue
+        lines = _LINE.findall(cell)
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 names = [node.name]
@@ -162,13 +183,9 @@ def _definitions(notebook_code: str) -> dict[str, str]:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
             else:
                 continue
-            segment = ast.get_source_segment(cell, node, padded=True) or ""
+            segment = _segment(lines, node, padded=True)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
-                segment = (
-                    "\n".join(f"@{ast.get_source_segment(cell, d)}" for d in node.decorator_list)
-                    + "\n"
-                    + segment
-                )
+                segment = "\n".join(f"@{_segment(lines, d)}" for d in node.decorator_list) + "\n" + segment
             for name in names:
                 found[name] = segment
     return found
