@@ -23,6 +23,7 @@ from course_tools.grader.submissions import find_notebooks, submission_names
 from course_utils.grading import exercises_for_lesson
 
 FILES = Path(__file__).parent / "files"
+ATTACKS = FILES / "attacks"  # graded by tests/test_grade_attacks.py
 LESSON01 = [ex.id for ex in exercises_for_lesson("01")]
 LESSON02 = [ex.id for ex in exercises_for_lesson("02")]
 POSIX = sys.platform != "win32"
@@ -81,23 +82,40 @@ def finish(proc: subprocess.Popen[str], timeout: float = 240) -> subprocess.Comp
 def graded(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     """Grade a copy of tests/files (plus a checkpoint copy that must be skipped).
 
-    Two small runs of the option tests go alongside, to keep the module fast.
+    Not its attacks/ folder: tests/test_grade_attacks.py grades those, once, beside honest
+    classmates. Two small runs of the option tests go alongside, to keep the module fast.
     """
     base = tmp_path_factory.mktemp("class")
     submissions = base / "submissions"
-    shutil.copytree(FILES, submissions)
+    shutil.copytree(FILES, submissions, ignore=shutil.ignore_patterns(ATTACKS.name))
     checkpoints = submissions / ".ipynb_checkpoints"
     checkpoints.mkdir()
     shutil.copy(FILES / "wrong.ipynb", checkpoints / "honest-checkpoint.ipynb")
     out = base / "report" / "grades.csv"
     side = base / "side"
     capped = start_grader(
-        str(FILES / "ignores-interrupt.ipynb"), "--out", str(side / "capped.csv"), "--timeout", "60",
-        "--submission-timeout", "12", "-j", "1",
+        str(FILES / "ignores-interrupt.ipynb"),
+        "--out",
+        str(side / "capped.csv"),
+        "--timeout",
+        "60",
+        "--submission-timeout",
+        "12",
+        "-j",
+        "1",
     )
     forced = start_grader(
-        str(FILES / "no-metadata.ipynb"), str(FILES / "corrupt.ipynb"), str(FILES / "kills-grader.ipynb"),
-        "--out", str(side / "forced.csv"), "--lesson", "1", "-j", "1", "--feedback", str(side / "fb"),
+        str(FILES / "no-metadata.ipynb"),
+        str(FILES / "corrupt.ipynb"),
+        str(FILES / "kills-grader.ipynb"),
+        "--out",
+        str(side / "forced.csv"),
+        "--lesson",
+        "1",
+        "-j",
+        "1",
+        "--feedback",
+        str(side / "fb"),
         "--no-sandbox",
     )
     proc = finish(start_grader(str(submissions), "--out", str(out), "-j", "2", "--timeout", "3"))
@@ -144,7 +162,7 @@ def test_csv_has_the_contract_columns(graded: SimpleNamespace) -> None:
 
 def test_every_submission_gets_rows_under_a_unique_relative_name(graded: SimpleNamespace) -> None:
     """Is every file in tests/files in the gradebook once, by its POSIX path relative to the folder?"""
-    expected = {p.relative_to(FILES).as_posix() for p in FILES.rglob("*.ipynb")}
+    expected = {p.relative_to(FILES).as_posix() for p in FILES.rglob("*.ipynb") if ATTACKS not in p.parents}
     assert set(graded.by) == expected
     assert "class 2/élève ü.ipynb" in graded.by
     keys = [(row["submission"], row["exercise"]) for row in graded.rows]
@@ -309,7 +327,10 @@ def test_the_monkeypatch_cheat_fools_a_naive_grader(tmp_path: Path) -> None:
         )
     )
     NotebookClient(
-        nb, km=grader_kernel_manager(), timeout=60, allow_errors=True,
+        nb,
+        km=grader_kernel_manager(),
+        timeout=60,
+        allow_errors=True,
         resources={"metadata": {"path": str(tmp_path)}},
     ).execute()
     printed = "".join(out.get("text", "") for out in nb.cells[-1].outputs)
@@ -394,14 +415,26 @@ def test_help_lists_the_options() -> None:
         ("no notebooks", lambda tmp: [str(tmp), "--out", str(tmp / "g.csv")], "no notebooks"),
         ("missing path", lambda tmp: [str(tmp / "nope"), "--out", str(tmp / "g.csv")], "does not exist"),
         ("bad -j", lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp / "g.csv"), "-j", "0"], "-j"),
-        ("bad --timeout", lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp / "g.csv"),
-                                       "--timeout", "-1"], "--timeout"),
-        ("unknown lesson", lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp / "g.csv"),
-                                        "--lesson", "42"], "--lesson"),
-        ("lesson without exercises", lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp / "g.csv"),
-                                                  "--lesson", "00"], "--lesson"),
-        ("unwritable --out", lambda tmp: [str(FILES / "honest.ipynb"), "--out",
-                                          str(tmp / "a-file" / "g.csv")], "--out"),
+        (
+            "bad --timeout",
+            lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp / "g.csv"), "--timeout", "-1"],
+            "--timeout",
+        ),
+        (
+            "unknown lesson",
+            lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp / "g.csv"), "--lesson", "42"],
+            "--lesson",
+        ),
+        (
+            "lesson without exercises",
+            lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp / "g.csv"), "--lesson", "00"],
+            "--lesson",
+        ),
+        (
+            "unwritable --out",
+            lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp / "a-file" / "g.csv")],
+            "--out",
+        ),
         ("--out is a folder", lambda tmp: [str(FILES / "honest.ipynb"), "--out", str(tmp)], "--out"),
         ("no --out", lambda tmp: [str(FILES / "honest.ipynb")], "--out"),
     ],
