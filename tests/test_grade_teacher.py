@@ -23,15 +23,30 @@ import test_similarity as made_up
 from course_utils.course import ROOT
 
 
-def grader(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+def start_grader(*args: str) -> subprocess.Popen[str]:
+    """Start ``python -m course_tools.grader ARGS`` from the checkout, capturing its output."""
+    return subprocess.Popen(
         [sys.executable, "-m", "course_tools.grader", *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
         cwd=ROOT,
-        timeout=600,
     )
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Wait for a started grader (killed after ``timeout`` s) and return what it printed."""
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, stderr = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def grader(*args: str) -> subprocess.CompletedProcess[str]:
+    return finish(start_grader(*args))
 
 
 def rows_without_seconds(path: Path) -> list[tuple[str, ...]]:
@@ -80,7 +95,8 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         encoding="utf-8",
     )
     out = base / "out"
-    whole = grader(
+    # the whole class and its three shards are graded side by side; the merge waits for the shards
+    whole = start_grader(
         str(folder),
         "--out",
         str(out / "grades.csv"),
@@ -99,8 +115,8 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         "--analytics",
         str(out / "analytics.csv"),
     )
-    shards = [
-        grader(
+    started = [
+        start_grader(
             str(folder),
             "--out",
             str(base / f"shard{k}.csv"),
@@ -117,10 +133,12 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         )
         for k in range(3)
     ]
+    shards = [finish(proc) for proc in started]
     merged = grader(
         "--merge", *(str(base / f"shard{k}.csv") for k in range(3)), "--out", str(base / "merged.csv")
     )
-    return SimpleNamespace(base=base, out=out, whole=whole, shards=shards, merged=merged, folder=folder)
+    whole_run = finish(whole)
+    return SimpleNamespace(base=base, out=out, whole=whole_run, shards=shards, merged=merged, folder=folder)
 
 
 def test_one_run_writes_every_output(week: SimpleNamespace) -> None:
