@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 import test_similarity as made_up
+from test_grade import finish
 
 from course_utils.course import ROOT
 
@@ -35,18 +36,8 @@ def start_grader(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def finish(proc: subprocess.Popen[str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Wait for a started grader (killed after ``timeout`` s) and return what it printed."""
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        stdout, stderr = proc.communicate()
-    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
-
-
 def grader(*args: str) -> subprocess.CompletedProcess[str]:
-    return finish(start_grader(*args))
+    return finish(start_grader(*args), timeout=600)
 
 
 def rows_without_seconds(path: Path) -> list[tuple[str, ...]]:
@@ -133,11 +124,11 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         )
         for k in range(3)
     ]
-    shards = [finish(proc) for proc in started]
+    shards = [finish(proc, timeout=600) for proc in started]
     merged = grader(
         "--merge", *(str(base / f"shard{k}.csv") for k in range(3)), "--out", str(base / "merged.csv")
     )
-    whole_run = finish(whole)
+    whole_run = finish(whole, timeout=600)
     return SimpleNamespace(base=base, out=out, whole=whole_run, shards=shards, merged=merged, folder=folder)
 
 
