@@ -421,12 +421,16 @@ class RunsAsEnglish(pytest.Item):
         english, translated = _relative(self.english), _relative(self.path)
         assert english is not None and translated is not None
         try:
-            done = self._wait_for(store / english)
+            done = nbformat.read(str(self._wait_for(store / english)), as_version=4)
             nb = nbformat.read(str(self.path), as_version=4)
-            _write(with_english_outputs(nb, nbformat.read(str(done), as_version=4)), store / translated)
+            _write(with_english_outputs(nb, done), store / translated)
         except BaseException:
             _mark(store / translated, UNFINISHED)  # executed_notebooks then runs it itself
             raise
+        code = [cell for cell in done.cells if cell.cell_type == "code"]
+        raised = [n for n, cell in enumerate(code) if any(o.output_type == "error" for o in cell.outputs)]
+        if raised:
+            raise AssertionError(f"{english.as_posix()} raised in code cell {raised[0]} (so would this)")
         if self.spec is not None:
             values = _values_path(store, english)
             if not values.is_file():
@@ -445,6 +449,11 @@ class RunsAsEnglish(pytest.Item):
                 raise AssertionError(f"{self.english.name}: no executed copy after {STORE_WAIT} s")
             time.sleep(0.5)
         return copy_path
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, AssertionError):  # the message says it all
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"{self.path.name}: runs as {_relative(self.english)}"
