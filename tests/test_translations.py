@@ -340,3 +340,47 @@ def test_readme_gives_the_chinese_commands_and_course_map() -> None:
     for lesson in LESSONS:
         assert f"(zh/notebooks/{lesson.filename})" in zh_text
         assert (ROOT / "zh" / "notebooks" / lesson.filename).is_file()
+
+
+def _collected(*paths: str) -> list[str]:
+    """The node ids ``pytest --collect-only`` gives for ``paths`` (one process, no xdist)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:xdist",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=--nbval-lax --nbval-current-env",
+            *paths,
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return [line for line in proc.stdout.splitlines() if "::" in line]
+
+
+def test_a_chinese_lesson_is_executed_unless_its_english_lesson_runs_in_full() -> None:
+    """Is zh/notebooks/03 checked from the English run only when notebooks/03 runs in the same session?
+
+    zh/notebooks/00 calls check(), whose feedback is in Chinese: it runs even beside its English lesson.
+    """
+    lesson, start = "03-relu-dead-neurons.ipynb", "00-start-here.ipynb"
+    first = _collected(f"zh/notebooks/{lesson}", f"notebooks/{start}", f"zh/notebooks/{start}")
+    assert f"zh/notebooks/{lesson}::Cell 0" in first and f"zh/notebooks/{start}::Cell 0" in first
+    assert not any("runs as the English lesson" in node for node in first)
+    both = _collected(f"notebooks/{lesson}", f"zh/notebooks/{lesson}")
+    assert f"zh/notebooks/{lesson}::runs as the English lesson" in both
+    assert not any(node.startswith(f"zh/notebooks/{lesson}::Cell") for node in both)
