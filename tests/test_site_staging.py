@@ -74,6 +74,8 @@ def test_a_translation_that_runs_as_english_takes_the_english_outputs(course: Co
     en_nb, zh_nb = staged(staging, english), staged(staging, chinese)
     assert text_of(zh_nb) == text_of(en_nb) and text_of(en_nb).strip().isdigit()
     assert zh_nb.cells[0].source == "# 一"
+    assert zh_nb.metadata.language_info == en_nb.metadata.language_info  # the kernel's, as executed
+    assert zh_nb.metadata.language_info.get("pygments_lexer") == "ipython3"
     report = SiteReport(staging, list(pages.values()), [], [], [], [], 1.0)
     assert "6 notebook pages (5 executed here, 1 from the English run)" in report.summary()
 
