@@ -15,7 +15,9 @@ to the notebook. ``solutions/`` is never published. Everything a page needs is i
 folder, so it reads offline (a classroom with bad Wi-Fi, a laptop on a train).
 
 * :mod:`course_tools.site.build` — :func:`build_site` and its :class:`SiteReport`;
-* :mod:`course_tools.site.pages` — the pages, executed notebooks staged for Sphinx, contents pages;
+* :mod:`course_tools.site.pages` — the pages, their links and widgets made static, contents pages;
+* :mod:`course_tools.site.staging` — each page's executed notebook staged for Sphinx (a translation
+  that executes as its English notebook takes that notebook's outputs);
 * :mod:`course_tools.site.links` — the checks of the built HTML (links, web resources);
 * :mod:`course_tools.site.search` — the Chinese edition's search index;
 * :mod:`course_tools.site.assets` — MathJax and reveal.js copied from installed packages

@@ -1,9 +1,11 @@
 """Build the course site: execute the notebooks, then run Sphinx (MyST-NB) on each edition.
 
-1. :func:`~course_tools.site.pages.stage_notebooks` executes every lesson and exercise
+1. :func:`~course_tools.site.staging.stage_notebooks` executes every lesson and exercise
    notebook (``-j`` at once, with :func:`course_tools.execution.execute_notebook`) into a
-   staging folder, or takes the executed copy found in ``executed_dir``, and turns widget
-   outputs into their static figures.
+   staging folder, or takes the executed copy found in ``executed_dir``, or gives a
+   translation that executes exactly as its English notebook that notebook's outputs (the
+   English page executed in the same build), and turns widget outputs into their static
+   figures.
 2. Each edition's contents page is generated from :data:`course_utils.course.LESSONS`,
    with the table of contents that orders the pages (previous/next follow it).
 3. Sphinx builds each edition with the configuration in ``course_tools/site/conf.py``
@@ -36,8 +38,8 @@ from course_tools.site.pages import (
     Page,
     page_sources,
     stage_index,
-    stage_notebooks,
 )
+from course_tools.site.staging import stage_notebooks
 from course_utils.course import ROOT
 
 __all__ = ["CONF_DIR", "SiteReport", "build_site"]
@@ -99,10 +101,11 @@ class SiteReport:
     def summary(self) -> str:
         """A few lines for the terminal."""
         executed = sum(page.executed for page in self.pages)
+        english = sum(bool(page.outputs_from) for page in self.pages)
         editions = len({page.language for page in self.pages})
         head = (
-            f"{len(self.pages)} notebook pages ({executed} executed here) and {editions} contents "
-            f"pages in {self.out} — {self.seconds:.1f} s"
+            f"{len(self.pages)} notebook pages ({executed} executed here, {english} from the English run) "
+            f"and {editions} contents pages in {self.out} — {self.seconds:.1f} s"
         )
         if self.phases:
             head += " (" + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()) + ")"

@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("-j/--jobs must be at least 1")
 
     def progress(page: Page) -> None:
-        state = "executed" if page.executed else "given"
+        state = "executed" if page.executed else "from en" if page.outputs_from else "given"
         flag = f"  ({len(page.errors)} problem(s))" if page.errors else ""
         print(f"{page.target:<48} {state:>8} {page.seconds:5.1f} s{flag}", flush=True)
 

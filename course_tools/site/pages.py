@@ -11,6 +11,8 @@ language code, ``zh/``) becomes one Sphinx project in the staging folder::
 ``solutions/`` is never staged. The notebooks' Markdown links to other notebooks stay
 ``.ipynb`` links (MyST-NB resolves them to pages); the "Contents" link ``../README.md``
 becomes ``../index.md``, and a link into another edition becomes a plain HTML link.
+The executed notebooks are staged by :mod:`course_tools.site.staging`; this module writes
+the contents pages.
 """
 
 from __future__ import annotations
@@ -18,14 +20,11 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
-import time
-from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from course_tools.execution import execute_notebook
 from course_tools.notebooks import NAV_WORDS
 from course_utils.course import LESSONS, ROOT, Lesson
 
@@ -39,7 +38,6 @@ __all__ = [
     "editions",
     "index_markdown",
     "page_sources",
-    "stage_notebooks",
     "static_widgets",
     "web_links",
 ]
@@ -76,9 +74,14 @@ class Page:
     language : str
         The edition (``"en"``, ``"zh"``).
     executed : bool
-        Whether the build executed the notebook (False when an executed copy was given).
+        Whether the build executed the notebook (False when an executed copy was given, or
+        when its outputs are those of another page).
+    outputs_from : str
+        The English page (its ``source``) whose executed outputs a translation holds, because
+        executing the translation would give exactly those
+        (:func:`course_tools.translation.executes_as_english`); ``""`` otherwise.
     seconds : float
-        Wall time spent executing it.
+        Wall time spent executing it (or copying the outputs).
     errors : list of str
         Cells that raised while executing, or why the notebook could not be staged.
     """
@@ -89,6 +92,7 @@ class Page:
     kind: str
     language: str = "en"
     executed: bool = False
+    outputs_from: str = ""
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -264,77 +268,8 @@ def web_links(
 
 
 # --------------------------------------------------------------------------------------------
-# Staging: executed notebooks and contents pages
+# Contents pages
 # --------------------------------------------------------------------------------------------
-
-
-def _stage_one(page: Page, root: Path, staging: Path, executed_dir: Path | None, timeout: float) -> Page:
-    import nbformat
-
-    start = time.perf_counter()
-    given = executed_dir / page.source if executed_dir is not None else None
-    is_given = given is not None and given.is_file()
-    try:
-        nb = nbformat.read(given if is_given else root / page.source, as_version=4)
-    except Exception as error:
-        page.errors.append(f"unreadable notebook: {type(error).__name__}: {error}")
-        return page
-    if not is_given:
-        page.executed = True
-        page.errors += execute_notebook(nb, (root / page.source).parent, timeout=timeout, root=root)
-    static_widgets(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = web_links(cell.source, page.source, page.source)
-        for output in cell.get("outputs", []):
-            if "text/markdown" in output.get("data", {}):
-                markdown = output.data["text/markdown"]
-                output.data["text/markdown"] = web_links(markdown, page.source, page.source, as_html=True)
-    destination = staging / page.language / page.docname
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, destination.with_suffix(".ipynb"))
-    page.seconds = time.perf_counter() - start
-    return page
-
-
-def stage_notebooks(
-    pages: Sequence[Page],
-    staging: Path,
-    *,
-    root: Path = ROOT,
-    executed_dir: Path | None = None,
-    jobs: int = 2,
-    timeout: float = 120,
-    progress: Callable[[Page], None] | None = None,
-) -> None:
-    """Write each page's executed notebook into ``staging/<language>/<folder>/``.
-
-    Parameters
-    ----------
-    pages : sequence of Page
-        Updated in place (``executed``, ``seconds``, ``errors``).
-    staging : Path
-        The staging folder.
-    root : Path
-        The course root.
-    executed_dir : Path, optional
-        A folder mirroring the repository layout with already-executed notebooks: a notebook
-        found there is taken as it is, the others are executed.
-    jobs : int
-        Notebooks executed at once.
-    timeout : float
-        Per-cell time limit in seconds.
-    progress : callable, optional
-        Called with each staged :class:`Page`.
-    """
-    # the slowest notebooks (lessons to execute) first, so the pool is not left waiting on one
-    order = sorted(
-        pages, key=lambda p: (executed_dir is not None and (executed_dir / p.source).is_file(), p.kind)
-    )
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for page in pool.map(lambda p: _stage_one(p, root, staging, executed_dir, timeout), order):
-            if progress is not None:
-                progress(page)
 
 
 def _first_paragraph(nb_path: Path) -> str:
