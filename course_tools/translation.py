@@ -238,7 +238,8 @@ def with_english_outputs(translated: Any, english_executed: Any) -> Any:
     -------
     NotebookNode
         ``translated`` (deep-copied) with the outputs and execution counts of the English
-        code cells, matched by cell id.
+        code cells, matched by cell id, and the ``language_info`` the English kernel recorded
+        (what highlights the code when the notebook is shown).
 
     Raises
     ------
@@ -253,6 +254,8 @@ def with_english_outputs(translated: Any, english_executed: Any) -> Any:
         if cell["cell_type"] == "code":
             cell["outputs"] = copy.deepcopy(done[cell.get("id")]["outputs"])
             cell["execution_count"] = done[cell.get("id")]["execution_count"]
+    if "language_info" in english_executed.get("metadata", {}):
+        copied["metadata"]["language_info"] = copy.deepcopy(english_executed["metadata"]["language_info"])
     return copied
 
 

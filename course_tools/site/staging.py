@@ -8,9 +8,9 @@ A page's notebook is made in one of three ways:
   under the course root) is part of the same build, and which executes exactly as that page
   (:func:`course_tools.translation.executes_as_english`: the same code cells, no call to the
   graders, no path relative to the notebook's folder): it is the translation holding the
-  outputs of the English notebook as executed, before the site's transforms
-  (:func:`course_tools.translation.with_english_outputs`), and the ``language_info`` its
-  kernel recorded; :attr:`Page.outputs_from` names that English page;
+  outputs (and the kernel's ``language_info``) of the English notebook as executed, before the
+  site's transforms (:func:`course_tools.translation.with_english_outputs`);
+  :attr:`Page.outputs_from` names that English page;
 * **executed here** — every other page, in a fresh kernel
   (:func:`course_tools.execution.execute_notebook`).
 
@@ -103,10 +103,7 @@ def _notebook(
         return nb
     if english is not None and executes_as_english(english, nb) is None:
         page.outputs_from = english_source(page) or ""
-        derived = with_english_outputs(nb, english)
-        if "language_info" in english.metadata:  # what the kernel writes (code is highlighted by it)
-            derived.metadata["language_info"] = copy.deepcopy(english.metadata["language_info"])
-        return derived
+        return with_english_outputs(nb, english)
     page.executed = True
     page.errors += execute_notebook(nb, (root / page.source).parent, timeout=timeout, root=root)
     return nb
