@@ -12,7 +12,7 @@ directory, a ``python3`` kernelspec running this Python with this checkout first
 set-up cell and its slider cells (``browser_helpers.slider_notebook``, the test's reduction),
 opened in its own page and run. Then, on every enabled slider of every slider widget,
 ``--presses`` arrow keys (default 8, alternating right and left, so the slider moves between
-two neighbouring values) are timed in the page by ``browser_helpers.key_to_pixels``: from the
+two neighbouring values) are timed in the page by ``slider_actions.key_to_pixels``: from the
 ``keydown`` event on the handle to the animation frame that shows the new image, decoded --
 what a student waits for: the browser sends the new value, the kernel computes and renders
 the step, the PNG comes back and is painted. ``benchmarks/widgets.py`` times the kernel's
@@ -49,15 +49,13 @@ from browser_helpers import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     LabServer,
-    enabled_sliders,
     error_outputs,
-    key_to_pixels,
     open_notebook,
     run_all,
     slider_notebook,
-    tag_slider_widgets,
     wait_for_widgets,
 )
+from slider_actions import enabled_sliders, key_to_pixels, tag_slider_widgets  # noqa: E402
 
 from course_utils.course import LESSONS, Lesson  # noqa: E402
 

@@ -20,7 +20,7 @@ widgets' Python steps alone.
 
 A last test drives a known-bad notebook (a traceback on stderr, an exception, a slider
 whose figure never changes, a cell showing a static copy of the figure beside the widget)
-to prove that these checks can fail, and that :func:`browser_helpers.key_to_pixels`, the
+to prove that these checks can fail, and that :func:`slider_actions.key_to_pixels`, the
 benchmark's measurement, fails on a press that brings no new image.
 
 Run: ``python -m pytest -o addopts="" -p no:cacheprovider tests/test_browser.py -v -s``
@@ -45,17 +45,19 @@ from browser_helpers import (
     CHROMIUM_ARGS,
     KERNEL_DISPLAY_NAME,
     LabServer,
-    SliderMove,
-    enabled_sliders,
     error_outputs,
-    key_to_pixels,
-    move_slider,
     open_notebook,
     run_all,
-    slider_cell_figures,
     slider_notebook,
-    tag_slider_widgets,
     wait_for_widgets,
+)
+from slider_actions import (
+    SliderMove,
+    enabled_sliders,
+    key_to_pixels,
+    move_slider,
+    slider_cell_figures,
+    tag_slider_widgets,
 )
 
 from course_utils.course import LESSONS, ROOT, Lesson
