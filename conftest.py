@@ -221,17 +221,14 @@ def _store(config: pytest.Config) -> Path:
 
 
 def _write(nb: Any, target: Path) -> None:
-    """Write ``nb`` to ``target`` at once (a reader never sees half a notebook)."""
+    """Write notebook ``nb`` to ``target`` at once (see :func:`_write_text`)."""
     import nbformat
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    unfinished = target.with_name(target.name + ".writing")
-    nbformat.write(nb, str(unfinished))
-    os.replace(unfinished, target)
+    _write_text(nbformat.writes(nb) + "\n", target)
 
 
 def _write_text(text: str, target: Path) -> None:
-    """Write ``text`` to ``target`` at once."""
+    """Write ``text`` to ``target`` at once (a reader of the store never sees half a file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     unfinished = target.with_name(target.name + ".writing")
     unfinished.write_text(text, encoding="utf-8")
