@@ -473,10 +473,10 @@ class TranslationsFromTheEnglishRun:
 
         files: dict[Path, Any] = {}
         cells: dict[Path, set[int]] = {}
-        prose: set[Path] = set()
+        prose: dict[Path, ModuleType] = {}  # lesson -> the spec its ``prose numbers`` item checks
         for item in items:
             if isinstance(item, ProseNumbers):
-                prose.add(Path(item.parent.path))
+                prose[Path(item.parent.path)] = item.spec
             elif _is_notebook_item(item) and hasattr(item, "cell_num"):
                 files[Path(item.parent.path)] = item.parent
                 cells.setdefault(Path(item.parent.path), set()).add(item.cell_num)
@@ -484,7 +484,7 @@ class TranslationsFromTheEnglishRun:
         def run_in_full(path: Path) -> bool:
             nb = getattr(files.get(path), "nb", None)
             complete = nb is not None and sorted(cells[path]) == _code_cell_numbers(nb)
-            return complete and (_spec_for(path) is None or path in prose)
+            return complete and (path in prose or _spec_for(path) is None)
 
         replaced: dict[Path, RunsAsEnglish] = {}
         for path, parent in files.items():
@@ -502,7 +502,7 @@ class TranslationsFromTheEnglishRun:
                 nodeid=f"{relative.as_posix()}::runs as the English lesson",
                 path=path,
                 english=english,
-                spec=_spec_for(path),
+                spec=prose.get(path),  # run_in_full: a lesson with a spec has its item here
             )
         if not replaced:
             return
